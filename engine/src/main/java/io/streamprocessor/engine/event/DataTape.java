@@ -1,0 +1,662 @@
+package io.streamprocessor.engine.event;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The {@code data} object of one event as a flat tape of JSON tokens held in reusable primitive
+ * arrays, the way simdjson lays out a document: containers carry the index of their matching end,
+ * strings and names point into a byte arena of unescaped UTF-8.
+ *
+ * <p>Owned by one {@link EventSlot}; written by the producer that claimed the slot, then read and
+ * mutated by the handler stages in sequence order. Not thread-safe: the ring's sequence barriers
+ * provide the happens-before between writers. Nothing is allocated once the arrays have grown to
+ * the size of the largest event seen; an unusually large event's arrays are dropped on the next
+ * {@link #reset()} so one outlier cannot pin memory in every slot.
+ */
+public final class DataTape {
+    public static final byte OBJECT_START = 1;
+    public static final byte OBJECT_END = 2;
+    public static final byte ARRAY_START = 3;
+    public static final byte ARRAY_END = 4;
+    public static final byte NAME = 5;
+    public static final byte STRING = 6;
+    public static final byte INTEGER = 7;
+    public static final byte FLOAT = 8;
+    public static final byte TRUE = 9;
+    public static final byte FALSE = 10;
+    public static final byte NULL = 11;
+
+    private static final int INITIAL_TOKENS = 32;
+    private static final int INITIAL_ARENA = 256;
+    private static final int RETAIN_TOKENS = 4096;
+    private static final int RETAIN_ARENA = 64 * 1024;
+    private static final int MAX_OPEN_CONTAINERS = 64;
+
+    private final int maxTokens;
+    private final int maxArenaBytes;
+
+    private byte[] kind = new byte[INITIAL_TOKENS];
+    /** Arena offset of a string, name or raw number text (-1 when none); end index of a container start. */
+    private int[] ref = new int[INITIAL_TOKENS];
+    /** Byte length of a string, name or raw number text. */
+    private int[] len = new int[INITIAL_TOKENS];
+    /** The long of an INTEGER, the raw bits of a FLOAT's double. */
+    private long[] bits = new long[INITIAL_TOKENS];
+    private int size;
+
+    private byte[] arena = new byte[INITIAL_ARENA];
+    private int arenaSize;
+
+    private final int[] open = new int[MAX_OPEN_CONTAINERS];
+    private int openCount;
+    private int maxDepth;
+    private int fieldCount;
+    private boolean overflow;
+    private boolean malformed;
+
+    public DataTape(int maxTokens, int maxArenaBytes) {
+        this.maxTokens = maxTokens;
+        this.maxArenaBytes = maxArenaBytes;
+    }
+
+    /** Empties the tape for the next event; an empty tape reads as {@code {}}. */
+    public void reset() {
+        if (kind.length > RETAIN_TOKENS) {
+            kind = new byte[INITIAL_TOKENS];
+            ref = new int[INITIAL_TOKENS];
+            len = new int[INITIAL_TOKENS];
+            bits = new long[INITIAL_TOKENS];
+        }
+        if (arena.length > RETAIN_ARENA) {
+            arena = new byte[INITIAL_ARENA];
+        }
+        size = 0;
+        arenaSize = 0;
+        openCount = 0;
+        maxDepth = 0;
+        fieldCount = 0;
+        overflow = false;
+        malformed = false;
+    }
+
+    // ------------------------------------------------------------------ writing, in document order
+
+    public DataTape startObject() {
+        return open(OBJECT_START);
+    }
+
+    public DataTape endObject() {
+        return close(OBJECT_START, OBJECT_END);
+    }
+
+    public DataTape startArray() {
+        return open(ARRAY_START);
+    }
+
+    public DataTape endArray() {
+        return close(ARRAY_START, ARRAY_END);
+    }
+
+    public DataTape name(CharSequence name) {
+        return stringToken(NAME, name);
+    }
+
+    public DataTape name(char[] chars, int offset, int length) {
+        int at = token(NAME);
+        if (at >= 0) {
+            fieldCount++;
+            setUtf8(at, chars, offset, length);
+        }
+        return this;
+    }
+
+    public DataTape name(byte[] utf8, int offset, int length) {
+        int at = token(NAME);
+        if (at >= 0) {
+            fieldCount++;
+            setBytes(at, utf8, offset, length);
+        }
+        return this;
+    }
+
+    public DataTape string(CharSequence value) {
+        return stringToken(STRING, value);
+    }
+
+    public DataTape string(char[] chars, int offset, int length) {
+        int at = token(STRING);
+        if (at >= 0) {
+            setUtf8(at, chars, offset, length);
+        }
+        return this;
+    }
+
+    public DataTape string(byte[] utf8, int offset, int length) {
+        int at = token(STRING);
+        if (at >= 0) {
+            setBytes(at, utf8, offset, length);
+        }
+        return this;
+    }
+
+    public DataTape number(long value) {
+        int at = token(INTEGER);
+        if (at >= 0) {
+            bits[at] = value;
+            ref[at] = -1;
+        }
+        return this;
+    }
+
+    public DataTape number(double value) {
+        int at = token(FLOAT);
+        if (at >= 0) {
+            bits[at] = Double.doubleToRawLongBits(value);
+            ref[at] = -1;
+        }
+        return this;
+    }
+
+    /** A non-integral number with the text it was written as, kept so sinks re-emit it exactly. */
+    public DataTape number(double value, char[] text, int offset, int length) {
+        int at = token(FLOAT);
+        if (at >= 0) {
+            bits[at] = Double.doubleToRawLongBits(value);
+            setUtf8(at, text, offset, length);
+        }
+        return this;
+    }
+
+    public DataTape bool(boolean value) {
+        token(value ? TRUE : FALSE);
+        return this;
+    }
+
+    public DataTape nullValue() {
+        token(NULL);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** Number of tokens written. */
+    public int size() {
+        return size;
+    }
+
+    public byte kind(int token) {
+        return kind[token];
+    }
+
+    /** Index of the token that closes the container starting at {@code token}. */
+    public int end(int token) {
+        return ref[token];
+    }
+
+    public long longValue(int token) {
+        return bits[token];
+    }
+
+    public double doubleValue(int token) {
+        return kind[token] == INTEGER ? (double) bits[token] : Double.longBitsToDouble(bits[token]);
+    }
+
+    public boolean isNumber(int token) {
+        byte k = kind[token];
+        return k == INTEGER || k == FLOAT;
+    }
+
+    /** Arena offset of a string, name or raw number text; -1 when the number has no text. */
+    public int textOffset(int token) {
+        return ref[token];
+    }
+
+    public int textLength(int token) {
+        return len[token];
+    }
+
+    public byte[] arena() {
+        return arena;
+    }
+
+    public String text(int token) {
+        return new String(arena, ref[token], len[token], StandardCharsets.UTF_8);
+    }
+
+    /** Deepest container nesting written; the data object itself is depth 1. */
+    public int maxDepth() {
+        return maxDepth;
+    }
+
+    /** Number of object members at every depth. */
+    public int fieldCount() {
+        return fieldCount;
+    }
+
+    /** True when the event was larger than the tape's hard bounds; the tape is then incomplete. */
+    public boolean overflowed() {
+        return overflow;
+    }
+
+    /** True when start and end calls did not pair up, or the root is not an object. */
+    public boolean malformed() {
+        return malformed || openCount != 0 || (size > 0 && kind[0] != OBJECT_START);
+    }
+
+    /**
+     * Index of the value token at {@code path}, or -1 when absent. Paths address object members
+     * only; array elements are not addressable.
+     */
+    public int find(FieldPath path) {
+        if (size == 0 || kind[0] != OBJECT_START) {
+            return -1;
+        }
+        int object = 0;
+        int segment = 0;
+        int last = path.segments() - 1;
+        int i = 1;
+        int limit = ref[object];
+        while (i < limit) {
+            // i is always a NAME here: members alternate name, value
+            int value = i + 1;
+            if (nameEquals(i, path, segment)) {
+                if (segment == last) {
+                    return value;
+                }
+                if (kind[value] != OBJECT_START) {
+                    return -1;
+                }
+                segment++;
+                object = value;
+                limit = ref[object];
+                i = value + 1;
+            } else {
+                i = skip(value);
+            }
+        }
+        return -1;
+    }
+
+    private int skip(int valueToken) {
+        byte k = kind[valueToken];
+        return (k == OBJECT_START || k == ARRAY_START) ? ref[valueToken] + 1 : valueToken + 1;
+    }
+
+    private boolean nameEquals(int token, FieldPath path, int segment) {
+        byte[] expected = path.segment(segment);
+        int n = len[token];
+        if (n != expected.length) {
+            return false;
+        }
+        int off = ref[token];
+        for (int j = 0; j < n; j++) {
+            if (arena[off + j] != expected[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the string token equals the given UTF-8 bytes. */
+    public boolean textEquals(int token, byte[] utf8) {
+        return utf8.length == len[token] && regionEquals(token, utf8, 0);
+    }
+
+    public boolean textStartsWith(int token, byte[] utf8) {
+        return utf8.length <= len[token] && regionEquals(token, utf8, 0);
+    }
+
+    public boolean textEndsWith(int token, byte[] utf8) {
+        return utf8.length <= len[token] && regionEquals(token, utf8, len[token] - utf8.length);
+    }
+
+    private boolean regionEquals(int token, byte[] utf8, int from) {
+        int off = ref[token] + from;
+        for (int j = 0; j < utf8.length; j++) {
+            if (arena[off + j] != utf8[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ mutation by transforms
+
+    /**
+     * Replaces the value at {@code path} with a scalar token, creating the member (and any missing
+     * parent objects) when absent. Returns the index of the new value token, or -1 when a parent
+     * on the path exists but is not an object, or the tape is full.
+     */
+    int setScalar(FieldPath path, byte scalarKind, long scalarBits) {
+        int at = find(path);
+        if (at >= 0) {
+            if (kind[at] == OBJECT_START || kind[at] == ARRAY_START) {
+                removeRange(at, ref[at]);
+                insertGap(at, 1);
+            }
+            kind[at] = scalarKind;
+            bits[at] = scalarBits;
+            ref[at] = -1;
+            len[at] = 0;
+            return at;
+        }
+        return insertMember(path, scalarKind, scalarBits);
+    }
+
+    int setString(FieldPath path, CharSequence value) {
+        int at = setScalar(path, STRING, 0);
+        if (at >= 0) {
+            setUtf8(at, value);
+        }
+        return at;
+    }
+
+    /** Removes the member at {@code path}; returns false when it was absent. */
+    boolean remove(FieldPath path) {
+        int value = find(path);
+        if (value < 0) {
+            return false;
+        }
+        int last = (kind[value] == OBJECT_START || kind[value] == ARRAY_START) ? ref[value] : value;
+        removeRange(value - 1, last);
+        return true;
+    }
+
+    /**
+     * Moves the member at {@code from} to {@code to}, replacing what was there. Only scalar and
+     * container values directly under the same parent keep their token range; otherwise the value
+     * is copied. Returns false when {@code from} is absent.
+     */
+    boolean rename(FieldPath from, FieldPath to) {
+        int value = find(from);
+        if (value < 0) {
+            return false;
+        }
+        if (from.equals(to)) {
+            return true;
+        }
+        if (find(to) >= 0) {
+            remove(to);
+            value = find(from);
+        }
+        if (from.sameParent(to)) {
+            setBytesFromPath(value - 1, to.segment(to.segments() - 1));
+            return true;
+        }
+        // Different parents: copy the subtree to the new place, then drop the old one.
+        int count = (kind[value] == OBJECT_START || kind[value] == ARRAY_START) ? ref[value] - value + 1 : 1;
+        int at = insertMember(to, NULL, 0);
+        if (at < 0) {
+            return false;
+        }
+        value = find(from);
+        if (count > 1) {
+            insertGap(at + 1, count - 1);
+            if (value > at) {
+                value += count - 1;
+            }
+        }
+        for (int k = 0; k < count; k++) {
+            int src = value + k;
+            int dst = at + k;
+            kind[dst] = kind[src];
+            len[dst] = len[src];
+            bits[dst] = bits[src];
+            byte kk = kind[src];
+            ref[dst] = (kk == OBJECT_START || kk == ARRAY_START) ? ref[src] - value + at : ref[src];
+        }
+        fieldCount += countNames(at, at + count - 1);
+        remove(from);
+        return true;
+    }
+
+    private int countNames(int from, int to) {
+        int n = 0;
+        for (int i = from; i <= to; i++) {
+            if (kind[i] == NAME) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private int insertMember(FieldPath path, byte scalarKind, long scalarBits) {
+        if (size == 0) {
+            ensureTokens(2);
+            kind[0] = OBJECT_START;
+            ref[0] = 1;
+            kind[1] = OBJECT_END;
+            size = 2;
+            maxDepth = Math.max(maxDepth, 1);
+        }
+        if (kind[0] != OBJECT_START) {
+            return -1;
+        }
+        // Walk down the existing prefix of the path.
+        int object = 0;
+        int segment = 0;
+        int last = path.segments() - 1;
+        while (segment < last) {
+            int child = findMember(object, path.segment(segment));
+            if (child < 0) {
+                break;
+            }
+            if (kind[child] != OBJECT_START) {
+                return -1;
+            }
+            object = child;
+            segment++;
+        }
+        // Insert: for each missing parent NAME + OBJECT_START (+ OBJECT_END), then NAME + value.
+        int missingParents = last - segment;
+        int count = missingParents * 3 + 2;
+        if (size + count > maxTokens) {
+            overflow = true;
+            return -1;
+        }
+        int at = ref[object];
+        insertGap(at, count);
+        int i = at;
+        for (int s = segment; s < last; s++) {
+            kind[i] = NAME;
+            setBytesFromPath(i, path.segment(s));
+            fieldCount++;
+            kind[i + 1] = OBJECT_START;
+            i += 2;
+        }
+        kind[i] = NAME;
+        setBytesFromPath(i, path.segment(last));
+        fieldCount++;
+        int valueAt = i + 1;
+        kind[valueAt] = scalarKind;
+        bits[valueAt] = scalarBits;
+        ref[valueAt] = -1;
+        len[valueAt] = 0;
+        // Close the created parents from the innermost outwards.
+        int closeAt = valueAt + 1;
+        for (int s = last - 1; s >= segment; s--) {
+            int startToken = at + (s - segment) * 2 + 1;
+            kind[closeAt] = OBJECT_END;
+            ref[startToken] = closeAt;
+            closeAt++;
+        }
+        int depth = depthOf(valueAt);
+        if (depth > maxDepth) {
+            maxDepth = depth;
+        }
+        return valueAt;
+    }
+
+    private int depthOf(int token) {
+        int depth = 0;
+        for (int i = 0; i < token; i++) {
+            byte k = kind[i];
+            if ((k == OBJECT_START || k == ARRAY_START) && ref[i] > token) {
+                depth++;
+            }
+        }
+        return depth;
+    }
+
+    private int findMember(int object, byte[] name) {
+        int i = object + 1;
+        int limit = ref[object];
+        while (i < limit) {
+            if (len[i] == name.length && Arrays.equals(arena, ref[i], ref[i] + len[i], name, 0, name.length)) {
+                return i + 1;
+            }
+            i = skip(i + 1);
+        }
+        return -1;
+    }
+
+    /** Opens {@code count} tokens at {@code at}, shifting the rest right and fixing container links. */
+    private void insertGap(int at, int count) {
+        ensureTokens(size + count);
+        System.arraycopy(kind, at, kind, at + count, size - at);
+        System.arraycopy(ref, at, ref, at + count, size - at);
+        System.arraycopy(len, at, len, at + count, size - at);
+        System.arraycopy(bits, at, bits, at + count, size - at);
+        size += count;
+        for (int i = 0; i < size; i++) {
+            byte k = kind[i];
+            if ((i < at || i >= at + count) && (k == OBJECT_START || k == ARRAY_START) && ref[i] >= at) {
+                ref[i] += count;
+            }
+        }
+    }
+
+    /** Removes tokens {@code from..to} inclusive, shifting the rest left and fixing container links. */
+    private void removeRange(int from, int to) {
+        int count = to - from + 1;
+        fieldCount -= countNames(from, to);
+        System.arraycopy(kind, to + 1, kind, from, size - to - 1);
+        System.arraycopy(ref, to + 1, ref, from, size - to - 1);
+        System.arraycopy(len, to + 1, len, from, size - to - 1);
+        System.arraycopy(bits, to + 1, bits, from, size - to - 1);
+        size -= count;
+        for (int i = 0; i < size; i++) {
+            byte k = kind[i];
+            if ((k == OBJECT_START || k == ARRAY_START) && ref[i] > to) {
+                ref[i] -= count;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    private DataTape open(byte k) {
+        int at = token(k);
+        if (at >= 0) {
+            if (openCount == MAX_OPEN_CONTAINERS) {
+                overflow = true;
+                return this;
+            }
+            open[openCount++] = at;
+            if (openCount > maxDepth) {
+                maxDepth = openCount;
+            }
+        }
+        return this;
+    }
+
+    private DataTape close(byte startKind, byte endKind) {
+        if (overflow) {
+            return this;
+        }
+        if (openCount == 0 || kind[open[openCount - 1]] != startKind) {
+            malformed = true;
+            return this;
+        }
+        int at = token(endKind);
+        if (at >= 0) {
+            ref[open[--openCount]] = at;
+        }
+        return this;
+    }
+
+    private DataTape stringToken(byte k, CharSequence value) {
+        int at = token(k);
+        if (at >= 0) {
+            if (k == NAME) {
+                fieldCount++;
+            }
+            setUtf8(at, value);
+        }
+        return this;
+    }
+
+    private int token(byte k) {
+        if (overflow) {
+            return -1;
+        }
+        if (size == maxTokens) {
+            overflow = true;
+            return -1;
+        }
+        ensureTokens(size + 1);
+        int at = size++;
+        kind[at] = k;
+        ref[at] = -1;
+        len[at] = 0;
+        return at;
+    }
+
+    private void ensureTokens(int required) {
+        if (required > kind.length) {
+            int capacity = Math.max(required, kind.length * 2);
+            kind = Arrays.copyOf(kind, capacity);
+            ref = Arrays.copyOf(ref, capacity);
+            len = Arrays.copyOf(len, capacity);
+            bits = Arrays.copyOf(bits, capacity);
+        }
+    }
+
+    private boolean ensureArena(int extra) {
+        int required = arenaSize + extra;
+        if (required > maxArenaBytes) {
+            overflow = true;
+            return false;
+        }
+        if (required > arena.length) {
+            arena = Arrays.copyOf(arena, Math.min(maxArenaBytes, Math.max(required, arena.length * 2)));
+        }
+        return true;
+    }
+
+    private void setBytes(int at, byte[] utf8, int offset, int length) {
+        if (!ensureArena(length)) {
+            return;
+        }
+        System.arraycopy(utf8, offset, arena, arenaSize, length);
+        ref[at] = arenaSize;
+        len[at] = length;
+        arenaSize += length;
+    }
+
+    private void setBytesFromPath(int at, byte[] utf8) {
+        setBytes(at, utf8, 0, utf8.length);
+    }
+
+    private void setUtf8(int at, char[] chars, int offset, int length) {
+        if (!ensureArena(length * 3)) {
+            return;
+        }
+        int start = arenaSize;
+        arenaSize = Utf8.encode(chars, offset, length, arena, arenaSize);
+        ref[at] = start;
+        len[at] = arenaSize - start;
+    }
+
+    private void setUtf8(int at, CharSequence value) {
+        if (!ensureArena(value.length() * 3)) {
+            return;
+        }
+        int start = arenaSize;
+        arenaSize = Utf8.encode(value, arena, arenaSize);
+        ref[at] = start;
+        len[at] = arenaSize - start;
+    }
+
+}

@@ -1,0 +1,169 @@
+package io.streamprocessor.engine.event;
+
+import java.util.Arrays;
+
+/**
+ * Encodes an event as one line of JSON, as sinks write it:
+ * {@code {"id":..,"type":..,"source":..,"timestamp":..,"receivedAt":..,"data":{..}}}.
+ * Integers and numbers that arrived as text are written without allocating; a non-integral
+ * number computed by a transform is formatted with {@link Double#toString(double)}.
+ *
+ * <p>Not thread-safe: one instance per sink thread; the buffer is reused by each call.
+ */
+public final class EventJson {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private byte[] buf = new byte[1024];
+    private int pos;
+
+    /** Encodes the event; the result is {@link #buffer()}{@code [0, length)}. */
+    public int encode(EventView view) {
+        EventSlot e = (EventSlot) view;
+        pos = 0;
+        raw("{\"id\":");
+        byte[] text = e.textArena();
+        quoted(text, e.idOffset(), e.idLength());
+        raw(",\"type\":");
+        quoted(text, e.typeOffset(), e.typeLength());
+        raw(",\"source\":");
+        quoted(text, e.sourceOffset(), e.sourceLength());
+        raw(",\"timestamp\":");
+        number(e.timestamp());
+        raw(",\"receivedAt\":");
+        number(e.receivedAt());
+        raw(",\"data\":");
+        data(e.data());
+        put((byte) '}');
+        return pos;
+    }
+
+    public byte[] buffer() {
+        return buf;
+    }
+
+    public int length() {
+        return pos;
+    }
+
+    private void data(DataTape d) {
+        int n = d.size();
+        if (n == 0) {
+            raw("{}");
+            return;
+        }
+        byte[] arena = d.arena();
+        for (int i = 0; i < n; i++) {
+            byte k = d.kind(i);
+            if (i > 0 && needsComma(d, i, k)) {
+                put((byte) ',');
+            }
+            switch (k) {
+                case DataTape.OBJECT_START -> put((byte) '{');
+                case DataTape.OBJECT_END -> put((byte) '}');
+                case DataTape.ARRAY_START -> put((byte) '[');
+                case DataTape.ARRAY_END -> put((byte) ']');
+                case DataTape.NAME -> {
+                    quoted(arena, d.textOffset(i), d.textLength(i));
+                    put((byte) ':');
+                }
+                case DataTape.STRING -> quoted(arena, d.textOffset(i), d.textLength(i));
+                case DataTape.INTEGER -> number(d.longValue(i));
+                case DataTape.FLOAT -> {
+                    if (d.textOffset(i) >= 0) {
+                        ensure(d.textLength(i));
+                        System.arraycopy(arena, d.textOffset(i), buf, pos, d.textLength(i));
+                        pos += d.textLength(i);
+                    } else {
+                        floating(d.doubleValue(i));
+                    }
+                }
+                case DataTape.TRUE -> raw("true");
+                case DataTape.FALSE -> raw("false");
+                default -> raw("null");
+            }
+        }
+    }
+
+    /** A comma goes before a member name or an array element that is not the first in its container. */
+    private static boolean needsComma(DataTape d, int i, byte k) {
+        if (k == DataTape.OBJECT_END || k == DataTape.ARRAY_END) {
+            return false;
+        }
+        byte prev = d.kind(i - 1);
+        if (prev == DataTape.OBJECT_START || prev == DataTape.ARRAY_START || prev == DataTape.NAME) {
+            return false;
+        }
+        return true;
+    }
+
+    private void floating(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            number((long) v);
+        } else if (Double.isFinite(v)) {
+            raw(Double.toString(v));
+        } else {
+            raw("null");
+        }
+    }
+
+    private void number(long v) {
+        ensure(20);
+        if (v == Long.MIN_VALUE) {
+            raw("-9223372036854775808");
+            return;
+        }
+        if (v < 0) {
+            buf[pos++] = '-';
+            v = -v;
+        }
+        int start = pos;
+        do {
+            buf[pos++] = (byte) ('0' + (v % 10));
+            v /= 10;
+        } while (v != 0);
+        for (int a = start, b = pos - 1; a < b; a++, b--) {
+            byte t = buf[a];
+            buf[a] = buf[b];
+            buf[b] = t;
+        }
+    }
+
+    private void quoted(byte[] src, int off, int len) {
+        ensure(len * 6 + 2);
+        buf[pos++] = '"';
+        for (int i = off; i < off + len; i++) {
+            byte b = src[i];
+            if (b == '"' || b == '\\') {
+                buf[pos++] = '\\';
+                buf[pos++] = b;
+            } else if (b >= 0 && b < 0x20) {
+                buf[pos++] = '\\';
+                buf[pos++] = 'u';
+                buf[pos++] = '0';
+                buf[pos++] = '0';
+                buf[pos++] = HEX[b >> 4];
+                buf[pos++] = HEX[b & 0xF];
+            } else {
+                buf[pos++] = b;
+            }
+        }
+        buf[pos++] = '"';
+    }
+
+    private void raw(String ascii) {
+        ensure(ascii.length());
+        for (int i = 0; i < ascii.length(); i++) {
+            buf[pos++] = (byte) ascii.charAt(i);
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[pos++] = b;
+    }
+
+    private void ensure(int extra) {
+        if (pos + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + extra));
+        }
+    }
+}

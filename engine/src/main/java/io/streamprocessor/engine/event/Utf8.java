@@ -1,0 +1,86 @@
+package io.streamprocessor.engine.event;
+
+/** Allocation-free UTF-8 encoding and measuring of UTF-16 text into byte arrays. */
+public final class Utf8 {
+    private Utf8() {
+    }
+
+    /** Encodes {@code chars} into {@code dst} at {@code at} (which must have room for 3 bytes a char); returns the end offset. */
+    public static int encode(char[] chars, int offset, int length, byte[] dst, int at) {
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            char c = chars[i];
+            if (c < 0x80) {
+                dst[at++] = (byte) c;
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+                at = encodeCodePoint(Character.toCodePoint(c, chars[++i]), dst, at);
+            } else {
+                at = encodeCodePoint(Character.isSurrogate(c) ? 0xFFFD : c, dst, at);
+            }
+        }
+        return at;
+    }
+
+    /** As {@link #encode(char[], int, int, byte[], int)} for any {@link CharSequence}. */
+    public static int encode(CharSequence chars, byte[] dst, int at) {
+        int end = chars.length();
+        for (int i = 0; i < end; i++) {
+            char c = chars.charAt(i);
+            if (c < 0x80) {
+                dst[at++] = (byte) c;
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars.charAt(i + 1))) {
+                at = encodeCodePoint(Character.toCodePoint(c, chars.charAt(++i)), dst, at);
+            } else {
+                at = encodeCodePoint(Character.isSurrogate(c) ? 0xFFFD : c, dst, at);
+            }
+        }
+        return at;
+    }
+
+    private static int encodeCodePoint(int cp, byte[] dst, int at) {
+        if (cp < 0x800) {
+            dst[at++] = (byte) (0xC0 | (cp >> 6));
+        } else if (cp < 0x10000) {
+            dst[at++] = (byte) (0xE0 | (cp >> 12));
+            dst[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        } else {
+            dst[at++] = (byte) (0xF0 | (cp >> 18));
+            dst[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            dst[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        }
+        dst[at++] = (byte) (0x80 | (cp & 0x3F));
+        return at;
+    }
+
+    /**
+     * Length in UTF-16 code units (what JavaScript's {@code String.length} and Java's
+     * {@code String.length()} report) of well-formed UTF-8 bytes.
+     */
+    public static int utf16Length(byte[] utf8, int offset, int length) {
+        int n = 0;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            int b = utf8[i] & 0xFF;
+            if ((b & 0xC0) != 0x80) {
+                n += b >= 0xF0 ? 2 : 1;
+            }
+        }
+        return n;
+    }
+
+    /** A 64-bit hash of a byte range (FNV-1a folded through MurmurHash3's finaliser), for sets and sketches. */
+    public static long hash64(byte[] bytes, int offset, int length) {
+        long h = 0xcbf29ce484222325L;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            h ^= bytes[i];
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+}

@@ -1,0 +1,108 @@
+package io.streamprocessor.engine.pipeline;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.IngestRequest;
+
+import java.time.Clock;
+
+/**
+ * A producer's handle on the ring: claim {@code n} slots at once without blocking, write the
+ * events into them, then publish them together (or publish them void if the input turned out
+ * malformed, so no stage counts them).
+ *
+ * <pre>{@code
+ * if (!ingestor.claim(1, request)) { ...answer "busy, retry"... }
+ * ingestor.slot(0).type("metric").source("web-1").data().startObject().name("value").number(95.5).endObject();
+ * ingestor.publish();
+ * }</pre>
+ *
+ * <p>Not thread-safe: one per producer thread (the ring itself takes many producers). Between
+ * {@link #claim} and {@link #publish}/{@link #publishVoid} the claimed slots hold back every
+ * stage, so that window must be short and must always end in one of the two.
+ */
+public final class Ingestor {
+    private final RingBuffer<EventSlot> ring;
+    private final StreamProcessor processor;
+    private final Clock clock;
+    private long lo;
+    private long hi = -1;
+    private int claimed;
+
+    Ingestor(RingBuffer<EventSlot> ring, StreamProcessor processor, Clock clock) {
+        this.ring = ring;
+        this.processor = processor;
+        this.clock = clock;
+    }
+
+    /**
+     * Claims {@code n} consecutive slots and prepares them for {@code request} (which may be null
+     * for fire-and-forget). Returns false at once, claiming nothing, when the ring has fewer than
+     * {@code n} free slots or the processor is not running.
+     *
+     * @throws IllegalStateException when the previous claim was not published
+     */
+    public boolean claim(int n, IngestRequest request) {
+        return claim(n, request, System.nanoTime());
+    }
+
+    /**
+     * As {@link #claim(int, IngestRequest)}, with the caller's {@link System#nanoTime()} of the
+     * request's arrival, from which processing latency is measured.
+     */
+    public boolean claim(int n, IngestRequest request, long arrivalNanos) {
+        if (claimed != 0) {
+            throw new IllegalStateException("previous claim of " + claimed + " slots not published");
+        }
+        if (n <= 0 || n > ring.getBufferSize() || !processor.isAccepting()) {
+            return false;
+        }
+        try {
+            hi = ring.tryNext(n);
+        } catch (InsufficientCapacityException e) {
+            return false;
+        }
+        lo = hi - n + 1;
+        claimed = n;
+        long receivedAt = clock.millis();
+        if (request != null) {
+            request.reset(n, arrivalNanos);
+        }
+        for (int i = 0; i < n; i++) {
+            ring.get(lo + i).begin(request, i, receivedAt, arrivalNanos);
+        }
+        return true;
+    }
+
+    /** The i-th claimed slot, ready to be written. */
+    public EventSlot slot(int i) {
+        return ring.get(lo + i);
+    }
+
+    /** Number of slots currently claimed (0 after publishing). */
+    public int claimed() {
+        return claimed;
+    }
+
+    /** Publishes the claimed slots to the stages. */
+    public void publish() {
+        if (claimed == 0) {
+            return;
+        }
+        claimed = 0;
+        ring.publish(lo, hi);
+    }
+
+    /** Publishes the claimed slots as void: every stage skips them and no request is completed. */
+    public void publishVoid() {
+        if (claimed == 0) {
+            return;
+        }
+        for (long s = lo; s <= hi; s++) {
+            ring.get(s).markVoid();
+        }
+        claimed = 0;
+        ring.publish(lo, hi);
+    }
+}

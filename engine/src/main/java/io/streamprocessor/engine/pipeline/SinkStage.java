@@ -1,0 +1,54 @@
+package io.streamprocessor.engine.pipeline;
+
+import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.Outcome;
+import io.streamprocessor.engine.sink.Sink;
+import io.streamprocessor.engine.stats.Counter;
+
+/**
+ * Hands every processed event (late ones included) to each sink, and the end of each batch.
+ * A sink that throws is counted and reported; the other sinks and the pipeline go on.
+ */
+final class SinkStage implements Stage {
+    private final Sink[] sinks;
+    private final ErrorHandler errors;
+    final Counter[] failures;
+
+    SinkStage(Sink[] sinks, ErrorHandler errors) {
+        this.sinks = sinks;
+        this.errors = errors;
+        this.failures = new Counter[sinks.length];
+        for (int i = 0; i < sinks.length; i++) {
+            failures[i] = new Counter();
+        }
+    }
+
+    @Override
+    public void onEvent(EventSlot slot, long sequence) {
+        Outcome o = slot.outcome();
+        if (o != Outcome.PROCESSED && o != Outcome.LATE) {
+            return;
+        }
+        for (int i = 0; i < sinks.length; i++) {
+            try {
+                sinks[i].onEvent(slot);
+            } catch (Throwable t) {
+                failures[i].increment();
+                errors.onError("sink " + sinks[i].name(), t);
+            }
+        }
+    }
+
+    @Override
+    public void onEndOfBatch() {
+        for (int i = 0; i < sinks.length; i++) {
+            try {
+                sinks[i].onEndOfBatch();
+            } catch (Throwable t) {
+                failures[i].increment();
+                errors.onError("sink " + sinks[i].name(), t);
+            }
+            failures[i].publish();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.streamprocessor.engine.pipeline;
+
+import com.lmax.disruptor.EventHandler;
+import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.Outcome;
+import io.streamprocessor.engine.event.Rejection;
+import io.streamprocessor.engine.stats.Counter;
+
+/**
+ * A Disruptor handler running one or more {@link Stage}s in order on one thread. It never lets
+ * an exception escape: a throwing stage rejects that event, is reported, and the batch goes on,
+ * so every batch's start and end callbacks stay paired (the window stage holds a lock between them).
+ */
+final class StageHandler implements EventHandler<EventSlot> {
+    private final Stage[] stages;
+    private final ErrorHandler errors;
+    /** Events this handler rejected because a stage threw on them. */
+    final Counter failed = new Counter();
+
+    StageHandler(ErrorHandler errors, Stage... stages) {
+        this.stages = stages;
+        this.errors = errors;
+    }
+
+    @Override
+    public void onBatchStart(long batchSize, long queueDepth) {
+        for (Stage s : stages) {
+            s.onBatchStart(batchSize);
+        }
+    }
+
+    @Override
+    public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
+        if (!slot.isVoid()) {
+            for (Stage s : stages) {
+                try {
+                    s.onEvent(slot, sequence);
+                } catch (Throwable t) {
+                    if (slot.outcome() == Outcome.PENDING) {
+                        slot.reject(Rejection.PIPELINE_ERROR);
+                        slot.outcome(Outcome.REJECTED);
+                        failed.increment();
+                    }
+                    errors.onError(s.getClass().getSimpleName(), t);
+                }
+            }
+        }
+        if (endOfBatch) {
+            failed.publish();
+            for (Stage s : stages) {
+                try {
+                    s.onEndOfBatch();
+                } catch (Throwable t) {
+                    errors.onError(s.getClass().getSimpleName(), t);
+                }
+            }
+        }
+    }
+}

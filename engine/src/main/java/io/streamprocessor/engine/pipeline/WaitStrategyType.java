@@ -1,0 +1,36 @@
+package io.streamprocessor.engine.pipeline;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+
+/**
+ * How an idle stage thread waits for the next event: the trade between latency and the CPU an
+ * idle pipeline burns. Spinning strategies only pay off with a core per stage thread to spare.
+ */
+public enum WaitStrategyType {
+    /** Parks on a lock and condition; lowest CPU, a wake-up on every publish to a sleeping stage. */
+    BLOCKING,
+    /** Spins, then yields, then parks for short intervals; low CPU, no signalling cost for producers. */
+    SLEEPING,
+    /** Spins, then yields; low latency, burns a core per stage thread. */
+    YIELDING,
+    /** Spins; lowest latency, burns a core per stage thread all the time. */
+    BUSY_SPIN;
+
+    /** The default for a machine with {@code cores} available processors and {@code threads} stage threads. */
+    public static WaitStrategyType forCores(int cores, int threads) {
+        return cores >= 2 * threads + 2 ? YIELDING : SLEEPING;
+    }
+
+    WaitStrategy create() {
+        return switch (this) {
+            case BLOCKING -> new BlockingWaitStrategy();
+            case SLEEPING -> new SleepingWaitStrategy();
+            case YIELDING -> new YieldingWaitStrategy();
+            case BUSY_SPIN -> new BusySpinWaitStrategy();
+        };
+    }
+}

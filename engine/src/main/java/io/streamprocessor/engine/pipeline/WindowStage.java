@@ -1,0 +1,88 @@
+package io.streamprocessor.engine.pipeline;
+
+import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.Outcome;
+import io.streamprocessor.engine.stats.Counter;
+import io.streamprocessor.engine.stats.ThroughputMeter;
+import io.streamprocessor.engine.window.WindowStore;
+import org.agrona.collections.Long2LongCounterMap;
+
+import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The single writer of the windows and of the processed-event statistics. It holds
+ * {@link #lock} from the start to the end of each batch, never across a wait for events, so a
+ * query that takes the lock sees panes and counters between batches and holds the writer off
+ * for no longer than it takes to read them.
+ */
+final class WindowStage implements Stage {
+    /** Key of the {@code type:source} pairs past the metrics bound. */
+    static final long OTHER_METRIC = Long.MIN_VALUE;
+
+    final ReentrantLock lock = new ReentrantLock();
+    final WindowStore windows;
+    final ThroughputMeter throughput = new ThroughputMeter();
+    final Long2LongCounterMap metrics = new Long2LongCounterMap(64, 0.65f, 0);
+    final Counter processed = new Counter();
+    final Counter late = new Counter();
+    final Counter lastProcessedAt = new Counter();
+    private final int maxMetricKeys;
+    private final Clock clock;
+    private long now;
+    private long batchProcessed;
+
+    WindowStage(WindowStore windows, int maxMetricKeys, Clock clock) {
+        this.windows = windows;
+        this.maxMetricKeys = maxMetricKeys;
+        this.clock = clock;
+        lastProcessedAt.set(Long.MIN_VALUE);
+        lastProcessedAt.publish();
+    }
+
+    @Override
+    public void onBatchStart(long batchSize) {
+        lock.lock();
+        now = clock.millis();
+        batchProcessed = 0;
+    }
+
+    @Override
+    public void onEvent(EventSlot slot, long sequence) {
+        if (slot.outcome() != Outcome.PENDING) {
+            return;
+        }
+        if (windows.add(slot)) {
+            slot.outcome(Outcome.PROCESSED);
+        } else {
+            slot.outcome(Outcome.LATE);
+            late.increment();
+        }
+        processed.increment();
+        batchProcessed++;
+        long key = metricKey(slot.typeId(), slot.sourceId());
+        if (key != OTHER_METRIC && metrics.size() >= maxMetricKeys && metrics.get(key) == 0) {
+            key = OTHER_METRIC;
+        }
+        metrics.incrementAndGet(key);
+    }
+
+    private static long metricKey(int typeId, int sourceId) {
+        if (typeId < 0 || sourceId < 0) {
+            return OTHER_METRIC;
+        }
+        return ((long) typeId << 32) | (sourceId & 0xFFFF_FFFFL);
+    }
+
+    @Override
+    public void onEndOfBatch() {
+        if (batchProcessed > 0) {
+            throughput.add(now, batchProcessed);
+            lastProcessedAt.set(now);
+        }
+        processed.publish();
+        late.publish();
+        lastProcessedAt.publish();
+        lock.unlock();
+    }
+}

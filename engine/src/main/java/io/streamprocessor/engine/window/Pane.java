@@ -1,0 +1,88 @@
+package io.streamprocessor.engine.window;
+
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
+import io.streamprocessor.engine.aggregate.Aggregation;
+import io.streamprocessor.engine.aggregate.DistinctCounter;
+import io.streamprocessor.engine.event.EventSlot;
+import org.agrona.collections.Long2LongCounterMap;
+
+/**
+ * The aggregates of one slide interval: every event lands in exactly one pane, and a window is
+ * the merge of its consecutive panes. Primitive counters plus bounded maps and sketches, all
+ * mergeable. Reused for later intervals; owned by the window stage's thread, read by queries
+ * under the store's lock.
+ */
+final class Pane {
+    /** Relative accuracy of the value quantiles: 1%. */
+    static final double QUANTILE_ACCURACY = 0.01;
+    long index = Long.MIN_VALUE;
+    long count;
+    long valueCount;
+    double sum;
+    double min;
+    double max;
+    final Long2LongCounterMap types = new Long2LongCounterMap(16, 0.65f, 0);
+    /** Events whose type did not fit under the type limit; reported as {@code _other}. */
+    long otherTypes;
+    final DistinctCounter sources;
+    final DDSketch values = DDSketches.unboundedDense(QUANTILE_ACCURACY);
+    final Object[] custom;
+    private final int typeLimit;
+
+    Pane(int typeLimit, int exactSourceLimit, Aggregation<?>[] aggregations) {
+        this.typeLimit = typeLimit;
+        this.sources = new DistinctCounter(exactSourceLimit);
+        this.custom = new Object[aggregations.length];
+        for (int i = 0; i < aggregations.length; i++) {
+            custom[i] = aggregations[i].createState();
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void reset(long newIndex, Aggregation[] aggregations) {
+        index = newIndex;
+        count = 0;
+        valueCount = 0;
+        sum = 0.0;
+        min = Double.POSITIVE_INFINITY;
+        max = Double.NEGATIVE_INFINITY;
+        if (types.capacity() > 4 * typeLimit) {
+            types.compact();
+        }
+        types.clear();
+        otherTypes = 0;
+        sources.reset();
+        values.clear();
+        for (int i = 0; i < aggregations.length; i++) {
+            aggregations[i].reset(custom[i]);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void add(EventSlot e, Aggregation[] aggregations) {
+        count++;
+        if (e.hasValue()) {
+            double v = e.value();
+            valueCount++;
+            sum += v;
+            if (v < min) {
+                min = v;
+            }
+            if (v > max) {
+                max = v;
+            }
+            values.accept(v);
+        }
+        int type = e.typeId();
+        if (type < 0 || (types.size() >= typeLimit && types.get(type) == 0)) {
+            otherTypes++;
+        } else {
+            types.incrementAndGet(type);
+        }
+        sources.add(e.sourceHash());
+        for (int i = 0; i < aggregations.length; i++) {
+            aggregations[i].accumulate(custom[i], e);
+        }
+    }
+}
