@@ -6,8 +6,10 @@ import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.stats.Counter;
 
 /**
- * Hands every processed event (late ones included) to each sink, and the end of each batch.
- * A sink that throws is counted and reported; the other sinks and the pipeline go on.
+ * Hands every event that passed the filters (late ones included) to each sink, and the end of
+ * each batch. A sink that throws is counted and reported; the other sinks and the pipeline go on.
+ * In the per-stage topology this runs beside the window stage, so an event may still read as
+ * pending here: what matters is that no earlier stage filtered or rejected it.
  */
 final class SinkStage implements Stage {
     private final Sink[] sinks;
@@ -26,7 +28,7 @@ final class SinkStage implements Stage {
     @Override
     public void onEvent(EventSlot slot, long sequence) {
         Outcome o = slot.outcome();
-        if (o != Outcome.PROCESSED && o != Outcome.LATE) {
+        if (o == Outcome.FILTERED || o == Outcome.REJECTED) {
             return;
         }
         for (int i = 0; i < sinks.length; i++) {

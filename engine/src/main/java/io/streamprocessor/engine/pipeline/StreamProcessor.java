@@ -238,6 +238,7 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** Failures counted per sink, by name. */
     public Map<String, Long> sinkFailures() {
+        awaitCaughtUp();
         Map<String, Long> result = new LinkedHashMap<>();
         List<Sink> sinks = settings.sinks();
         for (int i = 0; i < sinks.size(); i++) {
