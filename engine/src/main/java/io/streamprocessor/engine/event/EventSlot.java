@@ -17,7 +17,6 @@ public final class EventSlot implements MutableEvent {
     static final int MAX_TYPE_CHARS = 128;
     static final int MAX_SOURCE_CHARS = 256;
     static final int MAX_ID_CHARS = 256;
-    private static final int MAX_UNKNOWN_NAME_BYTES = 128;
 
     private final FieldPath valuePath;
     private final DataTape data;
@@ -41,10 +40,10 @@ public final class EventSlot implements MutableEvent {
     private long receivedAt;
     private long arrivalNanos;
     private Rejection rejection;
-    private int unknownOff;
-    private int unknownLen;
+    private String fieldName;
     private IngestRequest request;
     private int requestIndex;
+    private boolean countRejection;
 
     // what the stages derived
     long sequence;
@@ -80,6 +79,7 @@ public final class EventSlot implements MutableEvent {
         this.receivedAt = receivedAt;
         this.arrivalNanos = arrivalNanos;
         isVoid = false;
+        countRejection = true;
         textSize = 0;
         typeOff = -1;
         typeLen = 0;
@@ -93,8 +93,7 @@ public final class EventSlot implements MutableEvent {
         hasTimestamp = false;
         timestamp = 0L;
         rejection = null;
-        unknownOff = -1;
-        unknownLen = 0;
+        fieldName = null;
         outcome = Outcome.PENDING;
         typeId = -1;
         sourceId = -1;
@@ -114,6 +113,20 @@ public final class EventSlot implements MutableEvent {
     public void markVoid() {
         isVoid = true;
         request = null;
+    }
+
+    /**
+     * Makes a rejection of this event leave the counters alone: for an ingestion that is taken
+     * whole or not at all (a single event answered 400), where a rejected event was never taken.
+     */
+    public EventSlot uncountedIfRejected() {
+        countRejection = false;
+        return this;
+    }
+
+    /** False when a rejection of this event is not to be counted; see {@link #uncountedIfRejected()}. */
+    public boolean countsRejection() {
+        return countRejection;
     }
 
     public EventSlot type(CharSequence s) {
@@ -173,20 +186,23 @@ public final class EventSlot implements MutableEvent {
         return this;
     }
 
-    /** Records an unknown top-level member; whether it is an error is the validator's decision. */
-    public EventSlot unknownField(char[] chars, int offset, int length) {
-        if (unknownOff < 0) {
-            int n = Math.min(length, MAX_UNKNOWN_NAME_BYTES / 3);
-            unknownOff = putText(chars, offset, n);
-            unknownLen = textSize - unknownOff;
+    /**
+     * Records a schema violation about a named top-level field (an unknown or a repeated one);
+     * whether an unknown field is an error is the validator's decision. Pass a canonical string
+     * (a JSON parser's field name) so nothing is allocated. The first one wins.
+     */
+    public EventSlot fieldProblem(Rejection reason, String field) {
+        if (reason == Rejection.UNKNOWN_FIELD) {
+            if (fieldName == null) {
+                fieldName = field;
+            }
+            return this;
+        }
+        if (rejection == null) {
+            rejection = reason;
+            fieldName = field;
         }
         return this;
-    }
-
-    /** Same as {@link #unknownField(char[], int, int)} for a {@link CharSequence} name. */
-    public EventSlot unknownField(CharSequence name) {
-        char[] chars = name.toString().toCharArray();
-        return unknownField(chars, 0, chars.length);
     }
 
     private void ensureText(int extra) {
@@ -254,14 +270,14 @@ public final class EventSlot implements MutableEvent {
         if (rejection == null) {
             return null;
         }
-        if (rejection == Rejection.UNKNOWN_FIELD && unknownOff >= 0) {
-            return "unknown field: " + new String(text, unknownOff, unknownLen, StandardCharsets.UTF_8);
+        if ((rejection == Rejection.UNKNOWN_FIELD || rejection == Rejection.DUPLICATE_FIELD) && fieldName != null) {
+            return rejection.message() + ": " + fieldName;
         }
         return rejection.message();
     }
 
     boolean hasUnknownField() {
-        return unknownOff >= 0;
+        return fieldName != null && rejection == null;
     }
 
     boolean hasType() {

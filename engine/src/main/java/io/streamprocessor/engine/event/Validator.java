@@ -45,6 +45,7 @@ public final class Validator {
             return e.rejection();
         }
         if (e.hasUnknownField() && !allowUnknownFields) {
+            e.reject(Rejection.UNKNOWN_FIELD);
             return Rejection.UNKNOWN_FIELD;
         }
         if (!e.hasType()) {

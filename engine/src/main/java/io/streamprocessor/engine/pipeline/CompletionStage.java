@@ -31,7 +31,9 @@ final class CompletionStage implements Stage {
             nowNanos = System.nanoTime();
             sinceClock = 0;
         }
-        latency.recordNanos(nowNanos - slot.arrivalNanos());
+        if (slot.countsRejection() || slot.outcome() != io.streamprocessor.engine.event.Outcome.REJECTED) {
+            latency.recordNanos(nowNanos - slot.arrivalNanos());
+        }
         IngestRequest request = slot.request();
         if (request != null) {
             request.onEventDone(slot);

@@ -26,9 +26,11 @@ final class ValidateStage implements Stage {
 
     @Override
     public void onEvent(EventSlot slot, long sequence) {
-        received.increment();
         slot.sequence(sequence);
-        if (!validator.validate(slot, now)) {
+        if (validator.validate(slot, now)) {
+            received.increment();
+        } else if (slot.countsRejection()) {
+            received.increment();
             rejected.increment();
         }
     }

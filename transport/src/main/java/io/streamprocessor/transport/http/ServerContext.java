@@ -1,0 +1,91 @@
+package io.streamprocessor.transport.http;
+
+import io.netty.util.concurrent.FastThreadLocal;
+import io.streamprocessor.engine.pipeline.ErrorHandler;
+import io.streamprocessor.engine.pipeline.Ingestor;
+import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.transport.json.EventDecoder;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every connection of one server shares: the processor, the settings, the body budget,
+ * the query thread, and per I/O thread an {@link Ingestor} and an {@link EventDecoder}.
+ * Thread-safe.
+ */
+final class ServerContext {
+    /** The per-I/O-thread producer state. */
+    record IoState(Ingestor ingestor, EventDecoder decoder) {
+    }
+
+    private final StreamProcessor processor;
+    private final ServerSettings settings;
+    private final BodyBudget budget;
+    private final ThreadPoolExecutor queries;
+    private final long startNanos = System.nanoTime();
+    private volatile boolean draining;
+    private final FastThreadLocal<IoState> io = new FastThreadLocal<>() {
+        @Override
+        protected IoState initialValue() {
+            return new IoState(processor.newIngestor(),
+                new EventDecoder(processor.settings().maxDataDepth(), processor.settings().maxDataFields()));
+        }
+    };
+
+    ServerContext(StreamProcessor processor, ServerSettings settings) {
+        this.processor = processor;
+        this.settings = settings;
+        this.budget = new BodyBudget(settings.maxBufferedBodyBytes());
+        // One thread: queries wait for the pipeline and merge windows under the window lock;
+        // more threads would only queue on that lock. Bounded, so a query flood gets 503s.
+        this.queries = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(256), r -> {
+            Thread t = new Thread(r, "sp-query");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    StreamProcessor processor() {
+        return processor;
+    }
+
+    ServerSettings settings() {
+        return settings;
+    }
+
+    BodyBudget budget() {
+        return budget;
+    }
+
+    ExecutorService queries() {
+        return queries;
+    }
+
+    ErrorHandler errors() {
+        return processor.settings().errorHandler();
+    }
+
+    IoState io() {
+        return io.get();
+    }
+
+    long uptimeSeconds() {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+    }
+
+    /** True once shutdown began: responses then close their connections. */
+    boolean isDraining() {
+        return draining;
+    }
+
+    void startDraining() {
+        draining = true;
+    }
+
+    void shutdownQueries() {
+        queries.shutdown();
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamprocessor.transport.json;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Counts the elements of a top-level JSON array without parsing them, so a batch can claim
+ * all its ring slots at once before decoding. A byte-level pass that tracks strings, escapes and
+ * nesting; exact for valid JSON. It does not validate: the decoder that follows does, and a
+ * batch it finds malformed is published void.
+ */
+public final class BatchScanner {
+    /** Not an array at all (the first non-blank byte is not {@code [}). */
+    public static final int NOT_AN_ARRAY = -1;
+
+    private BatchScanner() {
+    }
+
+    /**
+     * Number of top-level elements, {@link #NOT_AN_ARRAY}, or {@code limit + 1} as soon as there
+     * are more than {@code limit}. An empty body counts as not an array.
+     */
+    public static int count(ByteBuf body, int limit) {
+        int i = body.readerIndex();
+        int end = body.writerIndex();
+        while (i < end && isBlank(body.getByte(i))) {
+            i++;
+        }
+        if (i == end || body.getByte(i) != '[') {
+            return NOT_AN_ARRAY;
+        }
+        i++;
+        int depth = 1;
+        int count = 0;
+        boolean expectElement = true;
+        boolean inString = false;
+        for (; i < end; i++) {
+            byte b = body.getByte(i);
+            if (inString) {
+                if (b == '\\') {
+                    i++;
+                } else if (b == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            if (isBlank(b)) {
+                continue;
+            }
+            if (depth == 1 && expectElement && b != ']') {
+                if (++count > limit) {
+                    return count;
+                }
+                expectElement = false;
+            }
+            switch (b) {
+                case '"' -> inString = true;
+                case '[', '{' -> depth++;
+                case ']', '}' -> {
+                    depth--;
+                    if (depth == 0) {
+                        return count;
+                    }
+                }
+                case ',' -> {
+                    if (depth == 1) {
+                        expectElement = true;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return count;
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    }
+}
