@@ -1,51 +1,30 @@
 package io.streamprocessor.transport.http;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/1.1 front door of a {@link StreamProcessor}, on Netty: native epoll where the
- * platform has it, NIO otherwise. Per connection: decoder, {@link RequestGuard}, aggregator
- * (bounded by the body limit), and the routes in {@link HttpHandler}.
+ * The HTTP/1.1 front door of a {@link StreamProcessor}, on a {@link NettyServer}. Per
+ * connection: read timeout, HTTP codec, {@link RequestGuard}, an aggregator bounded by the body
+ * limit, and the routes in {@link HttpHandler}.
  *
  * <p>{@link #close()} drains: it stops accepting, lets the processor finish every accepted
  * event (so every acknowledged request is answered), then closes connections and threads.
  */
 public final class HttpServer implements AutoCloseable {
     private final ServerContext context;
-    private final EventLoopGroup group;
-    private final Channel serverChannel;
-    private final boolean epoll;
+    private final NettyServer netty;
 
-    private HttpServer(ServerContext context, EventLoopGroup group, Channel serverChannel, boolean epoll) {
+    private HttpServer(ServerContext context, NettyServer netty) {
         this.context = context;
-        this.group = group;
-        this.serverChannel = serverChannel;
-        this.epoll = epoll;
+        this.netty = netty;
     }
 
     /** Binds and starts serving; the processor must be started. */
@@ -55,39 +34,16 @@ public final class HttpServer implements AutoCloseable {
                 + " is smaller than the batch limit " + settings.maxBatchEvents() + ": a full batch could never be taken");
         }
         ServerContext context = new ServerContext(processor, settings);
-        boolean epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.effectiveEventLoops(),
-            new DefaultThreadFactory("sp-io", true), io);
-        try {
-            ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast(new IdleStateHandler(settings.requestTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast(new HttpServerCodec(settings.maxInitialLineBytes(), settings.maxHeaderBytes(), 65_536));
-                        p.addLast(new RequestGuard(context.budget(), settings.maxBodyBytes()));
-                        p.addLast(new BoundedAggregator(settings.maxBodyBytes()));
-                        p.addLast(new HttpHandler(context));
-                    }
-                });
-            Channel channel = b.bind(settings.host(), settings.port()).sync().channel();
-            return new HttpServer(context, group, channel, epoll);
-        } catch (InterruptedException | RuntimeException e) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw e;
-        }
+        NettyServer netty = NettyServer.bind(settings, "sp-io", p -> {
+            p.addLast(new RequestGuard(context.budget(), settings.maxBodyBytes()));
+            p.addLast(new BoundedAggregator(settings.maxBodyBytes()));
+            p.addLast(new HttpHandler(context));
+        });
+        return new HttpServer(context, netty);
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return netty.address();
     }
 
     public int port() {
@@ -96,7 +52,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** "epoll" or "nio". */
     public String transport() {
-        return epoll ? "epoll" : "nio";
+        return netty.transport();
     }
 
     /**
@@ -106,11 +62,10 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         context.startDraining();
-        serverChannel.close().syncUninterruptibly();
+        netty.stopAccepting();
         context.processor().close();
         context.shutdownQueries();
-        // The quiet period lets the responses the drain produced be written before channels close.
-        group.shutdownGracefully(200, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        netty.close();
     }
 
     /** Aggregates a request's body up to the limit; past it, a 413 takes the request's turn. */
@@ -120,7 +75,7 @@ public final class HttpServer implements AutoCloseable {
         }
 
         @Override
-        protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx, HttpMessage oversized) {
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
             ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "request body larger than the limit of " + maxContentLength() + " bytes", false));
         }

@@ -1,0 +1,66 @@
+package io.streamprocessor.perf.load;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The shared tallies of one run: latency recorders (coordinated-omission corrected, measured
+ * from each request's intended send time, and uncorrected, from its actual send time), status
+ * codes, and errors. Written by every generator I/O thread; thread-safe.
+ */
+final class LoadRun {
+    private static final long HIGHEST_NANOS = 60_000_000_000L;
+
+    final long measureStartNanos;
+    final long measureEndNanos;
+    private final Recorder corrected = new Recorder(HIGHEST_NANOS, 3);
+    private final Recorder uncorrected = new Recorder(HIGHEST_NANOS, 3);
+    private final AtomicLongArray statuses = new AtomicLongArray(600);
+    private final AtomicLong completedInWindow = new AtomicLong();
+    final AtomicLong connectionErrors = new AtomicLong();
+    final AtomicLong unanswered = new AtomicLong();
+    volatile boolean sending = true;
+
+    LoadRun(long measureStartNanos, long measureEndNanos) {
+        this.measureStartNanos = measureStartNanos;
+        this.measureEndNanos = measureEndNanos;
+    }
+
+    /** One response: counted when its request was meant to be sent inside the measured window. */
+    void onResponse(int status, long intendedNanos, long sentNanos, long nowNanos) {
+        if (intendedNanos < measureStartNanos || intendedNanos >= measureEndNanos) {
+            return;
+        }
+        if (status > 0 && status < statuses.length()) {
+            statuses.incrementAndGet(status);
+        }
+        if (nowNanos <= measureEndNanos) {
+            completedInWindow.incrementAndGet();
+        }
+        corrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - intendedNanos)));
+        uncorrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - sentNanos)));
+    }
+
+    long completedInWindow() {
+        return completedInWindow.get();
+    }
+
+    long status(int code) {
+        return statuses.get(code);
+    }
+
+    int statusSlots() {
+        return statuses.length();
+    }
+
+    Histogram corrected() {
+        return corrected.getIntervalHistogram();
+    }
+
+    Histogram uncorrected() {
+        return uncorrected.getIntervalHistogram();
+    }
+}

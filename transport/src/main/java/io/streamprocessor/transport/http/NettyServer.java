@@ -1,0 +1,100 @@
+package io.streamprocessor.transport.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A bound Netty HTTP/1.1 listener with the server's transport choices (native epoll where
+ * available, NIO otherwise), socket options, read timeout and HTTP codec limits; the caller adds
+ * the rest of each connection's pipeline. Shared by {@link HttpServer} and the perf baselines,
+ * so a baseline differs from the real server only in what it does with a request.
+ */
+public final class NettyServer implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final boolean epoll;
+
+    private NettyServer(EventLoopGroup group, Channel channel, boolean epoll) {
+        this.group = group;
+        this.channel = channel;
+        this.epoll = epoll;
+    }
+
+    /**
+     * Binds to the settings' host and port. {@code tail} appends the handlers that follow the
+     * read-timeout handler and the HTTP codec on every new connection.
+     */
+    public static NettyServer bind(ServerSettings settings, String threadName, Consumer<ChannelPipeline> tail)
+        throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.effectiveEventLoops(),
+            new DefaultThreadFactory(threadName, true), io);
+        try {
+            ChannelHandler init = new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast(new IdleStateHandler(settings.requestTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    p.addLast(new HttpServerCodec(settings.maxInitialLineBytes(), settings.maxHeaderBytes(), 65_536));
+                    tail.accept(p);
+                }
+            };
+            Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(type)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(init)
+                .bind(settings.host(), settings.port()).sync().channel();
+            return new NettyServer(group, channel, epoll);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** "epoll" or "nio". */
+    public String transport() {
+        return epoll ? "epoll" : "nio";
+    }
+
+    /** Stops accepting new connections; open ones stay until {@link #close()}. */
+    public void stopAccepting() {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** Closes every connection and the I/O threads, after a short quiet period for pending writes. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(200, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+}
