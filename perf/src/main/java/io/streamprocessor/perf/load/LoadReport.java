@@ -30,7 +30,8 @@ public record LoadReport(
     double uncorrectedP999,
     Map<Integer, Long> statuses,
     long connectionErrors,
-    long unanswered) {
+    long unanswered,
+    long[] perSecond) {
 
     static LoadReport of(LoadOptions o, LoadRun run, Histogram corrected, Histogram uncorrected) {
         Map<Integer, Long> statuses = new LinkedHashMap<>();
@@ -47,7 +48,7 @@ public record LoadReport(
             ms(corrected.getValueAtPercentile(99)), ms(corrected.getValueAtPercentile(99.9)),
             ms(corrected.getMaxValue()),
             ms(uncorrected.getValueAtPercentile(99)), ms(uncorrected.getValueAtPercentile(99.9)),
-            statuses, run.connectionErrors.get(), run.unanswered.get());
+            statuses, run.connectionErrors.get(), run.unanswered.get(), run.perSecond());
     }
 
     private static double ms(long nanos) {
@@ -110,6 +111,7 @@ public record LoadReport(
         field(s, "connectionErrors", connectionErrors);
         field(s, "unanswered", unanswered);
         s.append(",\"missedTarget\":").append(missedTarget());
+        s.append(",\"perSecond\":").append(java.util.Arrays.toString(perSecond).replace(" ", ""));
         return s.append('}').toString();
     }
 

@@ -23,10 +23,13 @@ final class LoadRun {
     final AtomicLong connectionErrors = new AtomicLong();
     final AtomicLong unanswered = new AtomicLong();
     volatile boolean sending = true;
+    /** Responses completed in each second of the measured window, for throughput over time. */
+    private final AtomicLongArray perSecond;
 
     LoadRun(long measureStartNanos, long measureEndNanos) {
         this.measureStartNanos = measureStartNanos;
         this.measureEndNanos = measureEndNanos;
+        this.perSecond = new AtomicLongArray((int) ((measureEndNanos - measureStartNanos) / 1_000_000_000L) + 1);
     }
 
     /** One response: counted when its request was meant to be sent inside the measured window. */
@@ -39,9 +42,21 @@ final class LoadRun {
         }
         if (nowNanos <= measureEndNanos) {
             completedInWindow.incrementAndGet();
+            int second = (int) ((nowNanos - measureStartNanos) / 1_000_000_000L);
+            if (second >= 0 && second < perSecond.length()) {
+                perSecond.incrementAndGet(second);
+            }
         }
         corrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - intendedNanos)));
         uncorrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - sentNanos)));
+    }
+
+    long[] perSecond() {
+        long[] r = new long[perSecond.length()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = perSecond.get(i);
+        }
+        return r;
     }
 
     long completedInWindow() {
