@@ -366,14 +366,23 @@ public final class DataTape {
     /**
      * Moves the member at {@code from} to {@code to}, replacing what was there. Only scalar and
      * container values directly under the same parent keep their token range; otherwise the value
-     * is copied. Returns false when {@code from} is absent.
+     * is copied. Returns false, changing nothing, when {@code from} is absent or {@code to} lies
+     * inside {@code from}.
      */
     boolean rename(FieldPath from, FieldPath to) {
         int value = find(from);
-        if (value < 0) {
+        if (value < 0 || from.isAncestorOf(to)) {
             return false;
         }
         if (from.equals(to)) {
+            return true;
+        }
+        if (to.isAncestorOf(from)) {
+            // The value moves up to replace an object enclosing it: keep only its tokens there.
+            int enclosing = find(to);
+            int last = (kind[value] == OBJECT_START || kind[value] == ARRAY_START) ? ref[value] : value;
+            removeRange(last + 1, ref[enclosing]);
+            removeRange(enclosing, value - 1);
             return true;
         }
         if (find(to) >= 0) {

@@ -433,52 +433,55 @@ public final class EventSlot implements MutableEvent {
 
     @Override
     public MutableEvent set(FieldPath path, double v) {
-        if (data.setScalar(path, DataTape.FLOAT, Double.doubleToRawLongBits(v)) >= 0 && path.equals(valuePath)) {
-            value = v;
-            hasValue = true;
+        if (data.setScalar(path, DataTape.FLOAT, Double.doubleToRawLongBits(v)) >= 0 && touchesValue(path)) {
+            refreshValue();
         }
         return this;
     }
 
     @Override
     public MutableEvent set(FieldPath path, long v) {
-        if (data.setScalar(path, DataTape.INTEGER, v) >= 0 && path.equals(valuePath)) {
-            value = v;
-            hasValue = true;
+        if (data.setScalar(path, DataTape.INTEGER, v) >= 0 && touchesValue(path)) {
+            refreshValue();
         }
         return this;
     }
 
     @Override
     public MutableEvent set(FieldPath path, CharSequence v) {
-        if (data.setString(path, v) >= 0 && path.equals(valuePath)) {
-            hasValue = false;
+        if (data.setString(path, v) >= 0 && touchesValue(path)) {
+            refreshValue();
         }
         return this;
     }
 
     @Override
     public MutableEvent set(FieldPath path, boolean v) {
-        if (data.setScalar(path, v ? DataTape.TRUE : DataTape.FALSE, 0) >= 0 && path.equals(valuePath)) {
-            hasValue = false;
+        if (data.setScalar(path, v ? DataTape.TRUE : DataTape.FALSE, 0) >= 0 && touchesValue(path)) {
+            refreshValue();
         }
         return this;
     }
 
     @Override
     public MutableEvent remove(FieldPath path) {
-        if (data.remove(path) && path.equals(valuePath)) {
-            hasValue = false;
+        if (data.remove(path) && touchesValue(path)) {
+            refreshValue();
         }
         return this;
     }
 
     @Override
     public MutableEvent rename(FieldPath from, FieldPath to) {
-        if (data.rename(from, to) && (from.equals(valuePath) || to.equals(valuePath))) {
+        if (data.rename(from, to) && (touchesValue(from) || touchesValue(to))) {
             refreshValue();
         }
         return this;
+    }
+
+    /** True when changing the member at {@code path} can change the number at the value path. */
+    private boolean touchesValue(FieldPath path) {
+        return path.equals(valuePath) || path.isAncestorOf(valuePath);
     }
 
     void refreshValue() {

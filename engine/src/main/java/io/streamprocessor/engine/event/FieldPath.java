@@ -60,6 +60,19 @@ public final class FieldPath {
         return true;
     }
 
+    /** True when this path names an object that encloses the member {@code other} names. */
+    boolean isAncestorOf(FieldPath other) {
+        if (segments.length >= other.segments.length) {
+            return false;
+        }
+        for (int i = 0; i < segments.length; i++) {
+            if (!Arrays.equals(segments[i], other.segments[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof FieldPath && ((FieldPath) o).text.equals(text);

@@ -21,6 +21,9 @@ public interface MutableEvent extends EventView {
     /** Removes the member at {@code path}; nothing happens when it is absent. */
     MutableEvent remove(FieldPath path);
 
-    /** Moves the member at {@code from} to {@code to}, replacing what was there; nothing happens when absent. */
+    /**
+     * Moves the member at {@code from} to {@code to}, replacing what was there; nothing happens when
+     * {@code from} is absent or {@code to} lies inside it.
+     */
     MutableEvent rename(FieldPath from, FieldPath to);
 }

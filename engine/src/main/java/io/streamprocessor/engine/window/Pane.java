@@ -16,6 +16,9 @@ import org.agrona.collections.Long2LongCounterMap;
 final class Pane {
     /** Relative accuracy of the value quantiles: 1%. */
     static final double QUANTILE_ACCURACY = 0.01;
+    /** Largest magnitude the sketch accepts; it throws past it, so larger values go in clamped to it. */
+    private static final double SKETCH_RANGE =
+        DDSketches.unboundedDense(QUANTILE_ACCURACY).getIndexMapping().maxIndexableValue();
     long index = Long.MIN_VALUE;
     long count;
     long valueCount;
@@ -72,7 +75,7 @@ final class Pane {
             if (v > max) {
                 max = v;
             }
-            values.accept(v);
+            values.accept(Math.max(-SKETCH_RANGE, Math.min(SKETCH_RANGE, v)));
         }
         int type = e.typeId();
         if (type < 0 || (types.size() >= typeLimit && types.get(type) == 0)) {

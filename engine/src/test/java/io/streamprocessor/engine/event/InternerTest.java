@@ -1,0 +1,103 @@
+package io.streamprocessor.engine.event;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class InternerTest {
+
+    private static int intern(Interner interner, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return interner.intern(b, 0, b.length, Utf8.hash64(b, 0, b.length));
+    }
+
+    @Test
+    void sameBytesGetTheSameDenseId() {
+        Interner interner = new Interner(100);
+        assertEquals(0, intern(interner, "metric"));
+        assertEquals(1, intern(interner, "log"));
+        assertEquals(0, intern(interner, "metric"));
+        assertEquals(1, intern(interner, "log"));
+        assertEquals(2, interner.size());
+    }
+
+    @Test
+    void bytesAreMatchedWithinALargerBuffer() {
+        Interner interner = new Interner(100);
+        byte[] buffer = "xxmetricyy".getBytes(StandardCharsets.UTF_8);
+        int id = interner.intern(buffer, 2, 6, Utf8.hash64(buffer, 2, 6));
+        assertEquals(id, intern(interner, "metric"));
+        assertEquals("metric", interner.name(id));
+    }
+
+    @Test
+    void nameRoundTripsIncludingNonAscii() {
+        Interner interner = new Interner(100);
+        for (String s : new String[] {"", "a", "capteur-é", "传感器", "emoji-\uD83D\uDE80"}) {
+            assertEquals(s, interner.name(intern(interner, s)));
+        }
+    }
+
+    @Test
+    void pastMaxEntriesNewBytesOverflowButKnownOnesStillResolve() {
+        Interner interner = new Interner(3);
+        int a = intern(interner, "a");
+        int b = intern(interner, "b");
+        int c = intern(interner, "c");
+        assertEquals(Interner.OVERFLOW, intern(interner, "d"));
+        assertEquals(Interner.OVERFLOW, intern(interner, "e"));
+        assertEquals(3, interner.size());
+        assertEquals(a, intern(interner, "a"));
+        assertEquals(b, intern(interner, "b"));
+        assertEquals(c, intern(interner, "c"));
+    }
+
+    @Test
+    void zeroMaxEntriesInternsNothing() {
+        Interner interner = new Interner(0);
+        assertEquals(Interner.OVERFLOW, intern(interner, "a"));
+        assertEquals(0, interner.size());
+    }
+
+    @Test
+    void manyEntriesSurviveRehashing() {
+        int n = 50_000;
+        Interner interner = new Interner(n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, intern(interner, "source-" + i));
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            assertEquals(i, intern(interner, "source-" + i), "source-" + i);
+            assertEquals("source-" + i, interner.name(i));
+        }
+        assertEquals(Interner.OVERFLOW, intern(interner, "one-more"));
+    }
+
+    @Test
+    void differentBytesWithTheSameHashGetDifferentIds() {
+        Interner interner = new Interner(1_000);
+        Map<String, Integer> ids = new HashMap<>();
+        // every entry in one probe chain, across several rehashes
+        for (int i = 0; i < 300; i++) {
+            byte[] b = ("k" + i).getBytes(StandardCharsets.UTF_8);
+            ids.put("k" + i, interner.intern(b, 0, b.length, 42L));
+        }
+        assertEquals(300, ids.values().stream().distinct().count());
+        for (Map.Entry<String, Integer> e : ids.entrySet()) {
+            byte[] b = e.getKey().getBytes(StandardCharsets.UTF_8);
+            assertEquals(e.getValue(), interner.intern(b, 0, b.length, 42L));
+            assertEquals(e.getKey(), interner.name(e.getValue()));
+        }
+    }
+
+    @Test
+    void samePrefixDifferentLengthAreDifferent() {
+        Interner interner = new Interner(10);
+        assertNotEquals(intern(interner, "web"), intern(interner, "web-1"));
+    }
+}
