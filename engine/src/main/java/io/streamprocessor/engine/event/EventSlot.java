@@ -271,7 +271,9 @@ public final class EventSlot implements MutableEvent {
             return null;
         }
         if ((rejection == Rejection.UNKNOWN_FIELD || rejection == Rejection.DUPLICATE_FIELD) && fieldName != null) {
-            return rejection.message() + ": " + fieldName;
+            // A client's field name is echoed, but never at any length.
+            String name = fieldName.length() <= 64 ? fieldName : fieldName.substring(0, 64) + "...";
+            return rejection.message() + ": " + name;
         }
         return rejection.message();
     }

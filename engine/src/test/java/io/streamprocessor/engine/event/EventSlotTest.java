@@ -24,7 +24,7 @@ class EventSlotTest {
 
     /** The producer reporting an unknown top-level member (the one call here into that producer API). */
     private static EventSlot unknownField(EventSlot slot, String name) {
-        return slot.unknownField(name);
+        return slot.fieldProblem(Rejection.UNKNOWN_FIELD, name);
     }
 
     // ------------------------------------------------------------------ what sinks receive

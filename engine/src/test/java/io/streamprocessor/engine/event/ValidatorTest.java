@@ -38,7 +38,7 @@ class ValidatorTest {
 
     /** The producer reporting an unknown top-level member (the one call here into that producer API). */
     private static EventSlot unknownField(EventSlot slot, String name) {
-        return slot.unknownField(name);
+        return slot.fieldProblem(Rejection.UNKNOWN_FIELD, name);
     }
 
     private boolean validate(EventSlot e) {
