@@ -1,6 +1,8 @@
 package io.streamprocessor.transport;
 
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.engine.pipeline.Topology;
 import io.streamprocessor.transport.http.HttpServer;
 import io.streamprocessor.transport.http.ServerSettings;
 import sun.misc.Signal;
@@ -31,7 +33,12 @@ public final class Main {
             usage(System.out);
             return;
         }
-        StreamProcessor processor = StreamProcessor.builder().build().start();
+        ProcessorSettings.Builder builder = StreamProcessor.builder();
+        String topology = topology(args);
+        if (topology != null) {
+            builder.topology(Topology.valueOf(topology.toUpperCase().replace('-', '_')));
+        }
+        StreamProcessor processor = builder.build().start();
         HttpServer server;
         try {
             server = HttpServer.start(processor, settings);
@@ -76,10 +83,27 @@ public final class Main {
                 case "--host" -> host = value(args, ++i, a);
                 case "--port" -> port = number(value(args, ++i, a), a, 0, 65_535);
                 case "--event-loops" -> loops = number(value(args, ++i, a), a, 0, 1024);
+                case "--topology" -> {
+                    String t = value(args, ++i, a);
+                    try {
+                        Topology.valueOf(t.toUpperCase().replace('-', '_'));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--topology must be one of inline, single, fused, per-stage; got '" + t + "'");
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option: " + a);
             }
         }
         return s.withAddress(host, port).withEventLoops(loops);
+    }
+
+    private static String topology(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--topology")) {
+                return args[i + 1];
+            }
+        }
+        return null;
     }
 
     private static String value(String[] args, int i, String flag) {
@@ -109,6 +133,7 @@ public final class Main {
               --host HOST         address to listen on (default 127.0.0.1)
               --port PORT         port to listen on, 0 for any free one (default 8000)
               --event-loops N     I/O threads, 0 for one per two cores (default 0)
+              --topology T        stage threads: inline, single, fused or per-stage (default by core count)
               --help              this text
 
             SIGTERM or Ctrl-C drains: requests in flight are answered, then the process exits 0.""");

@@ -92,6 +92,7 @@ public final class Ingestor {
         }
         claimed = 0;
         ring.publish(lo, hi);
+        processor.afterPublish();
     }
 
     /** Publishes the claimed slots as void: every stage skips them and no request is completed. */
@@ -104,5 +105,6 @@ public final class Ingestor {
         }
         claimed = 0;
         ring.publish(lo, hi);
+        processor.afterPublish();
     }
 }

@@ -214,11 +214,7 @@ public record ProcessorSettings(
 
         public ProcessorSettings settings() {
             WindowSpec spec = new WindowSpec(windowSize, windowSlide, retention);
-            int threads = switch (topology) {
-                case SINGLE -> 1;
-                case FUSED -> 2;
-                case PER_STAGE -> 6;
-            };
+            int threads = Math.max(1, topology.threads());
             WaitStrategyType wait = waitStrategy != null ? waitStrategy
                 : WaitStrategyType.forCores(Runtime.getRuntime().availableProcessors(), threads);
             return new ProcessorSettings(spec, ringSize, topology, wait, maxBatchSize, maxFutureSkewMillis,

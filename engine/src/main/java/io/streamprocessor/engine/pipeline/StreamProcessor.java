@@ -43,7 +43,10 @@ public final class StreamProcessor implements AutoCloseable {
     private enum State { NEW, RUNNING, CLOSING, CLOSED }
 
     private final ProcessorSettings settings;
+    /** Null for {@link Topology#INLINE}, which has no stage threads. */
     private final Disruptor<EventSlot> disruptor;
+    /** Null unless {@link Topology#INLINE}. */
+    private final InlineDrainer inline;
     private final RingBuffer<EventSlot> ring;
     private final Interner types;
     private final Interner sources;
@@ -73,6 +76,18 @@ public final class StreamProcessor implements AutoCloseable {
         this.sinkStage = new SinkStage(s.sinks().toArray(new Sink[0]), s.errorHandler());
         CompletionStage completion = new CompletionStage(latency);
 
+        ErrorHandler errors = s.errorHandler();
+        if (s.topology() == Topology.INLINE) {
+            this.disruptor = null;
+            this.ring = RingBuffer.createMultiProducer(
+                () -> new EventSlot(valuePath, s.maxDataTokens(), s.maxDataBytes()), s.ringSize(),
+                s.waitStrategy().create());
+            StageHandler all = new StageHandler(errors, validate, filter, transform, window, sinkStage, completion);
+            handlers.add(all);
+            this.inline = new InlineDrainer(ring, all, s.maxBatchSize());
+            return;
+        }
+        this.inline = null;
         AtomicInteger threadNumber = new AtomicInteger();
         this.disruptor = new Disruptor<>(
             () -> new EventSlot(valuePath, s.maxDataTokens(), s.maxDataBytes()),
@@ -84,7 +99,6 @@ public final class StreamProcessor implements AutoCloseable {
             },
             ProducerType.MULTI,
             s.waitStrategy().create());
-        ErrorHandler errors = s.errorHandler();
         switch (s.topology()) {
             case SINGLE -> disruptor.handleEventsWith(
                 processor(new StageHandler(errors, validate, filter, transform, window, sinkStage, completion)));
@@ -97,6 +111,7 @@ public final class StreamProcessor implements AutoCloseable {
                 .then(processor(new StageHandler(errors, transform)))
                 .then(processor(new StageHandler(errors, window)), processor(new StageHandler(errors, sinkStage)))
                 .then(processor(new StageHandler(errors, completion)));
+            default -> throw new IllegalStateException("topology " + s.topology());
         }
         this.ring = disruptor.getRingBuffer();
     }
@@ -118,7 +133,9 @@ public final class StreamProcessor implements AutoCloseable {
         if (state != State.NEW) {
             throw new IllegalStateException("processor already started");
         }
-        disruptor.start();
+        if (disruptor != null) {
+            disruptor.start();
+        }
         state = State.RUNNING;
         return this;
     }
@@ -253,12 +270,14 @@ public final class StreamProcessor implements AutoCloseable {
      */
     private void awaitCaughtUp() {
         long target = ring.getCursor();
+        afterPublish();
         if (ring.getMinimumGatingSequence() >= target || state == State.NEW) {
             return;
         }
         long deadline = System.nanoTime() + QUERY_WAIT_NANOS;
         int spins = 0;
         while (ring.getMinimumGatingSequence() < target && System.nanoTime() < deadline) {
+            afterPublish();
             if (++spins < 100) {
                 Thread.onSpinWait();
             } else if (spins < 200) {
@@ -281,13 +300,15 @@ public final class StreamProcessor implements AutoCloseable {
             }
             boolean started = state == State.RUNNING;
             state = State.CLOSING;
-            if (started) {
+            if (started && disruptor != null) {
                 try {
                     disruptor.shutdown(settings.drainTimeoutMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     settings.errorHandler().onError("close", e);
                     disruptor.halt();
                 }
+            } else if (started) {
+                drainInline();
             }
             for (Sink s : settings.sinks()) {
                 try {
@@ -297,6 +318,22 @@ public final class StreamProcessor implements AutoCloseable {
                 }
             }
             state = State.CLOSED;
+        }
+    }
+
+    /** Inline topology: runs the stages over what producers published (the producers call this). */
+    void afterPublish() {
+        if (inline != null) {
+            inline.drain();
+        }
+    }
+
+    /** Inline topology, closing: processes until every claimed slot is published and processed, or the drain timeout. */
+    private void drainInline() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.drainTimeoutMillis());
+        while (ring.getMinimumGatingSequence() < ring.getCursor() && System.nanoTime() < deadline) {
+            inline.drain();
+            Thread.onSpinWait();
         }
     }
 

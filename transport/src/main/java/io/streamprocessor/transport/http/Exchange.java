@@ -9,7 +9,7 @@ import io.streamprocessor.engine.event.IngestRequest;
  * also the engine's {@link IngestRequest}: the completion stage tallies its events and, on the
  * last one, hands it back to the connection's event loop to answer.
  *
- * <p>Pooled per connection; touched by the event loop, except for the tallies, which the
+ * <p>Pooled per connection; touched by the event loop, except for the tallies, which a
  * completion thread writes before it submits this to the event loop (the submission orders them).
  */
 final class Exchange extends IngestRequest implements Runnable {
@@ -32,10 +32,17 @@ final class Exchange extends IngestRequest implements Runnable {
         this.response = null;
     }
 
-    /** Completion thread: the last event is through; answer on the connection's event loop. */
+    /**
+     * Completion stage: the last event is through; answer on the connection's event loop, at
+     * once when the stages ran on that very loop (the inline topology).
+     */
     @Override
     protected void onComplete() {
-        handler.executor().execute(this);
+        if (handler.executor().inEventLoop()) {
+            run();
+        } else {
+            handler.executor().execute(this);
+        }
     }
 
     /** Event loop: encode the ingestion's response and release it in order. */
