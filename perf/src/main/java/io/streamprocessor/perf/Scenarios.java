@@ -143,6 +143,14 @@ public final class Scenarios {
         }
         md.append('\n');
 
+        // ---------------------------------------------------------------- memory at rest
+        md.append("## Memory\n\n");
+        try (Server server = Server.real(root, PORT, "")) {
+            md.append(String.format(Locale.ROOT, "- idle, just started: heap in use after a full GC %s, RSS %d MB%n",
+                server.heapAfterGc(), server.rssKb() / 1024));
+        }
+        md.append("- under load: see the soak below (RSS sampled every second)\n\n");
+
         // ---------------------------------------------------------------- soak
         Path gcLog = root.resolve("perf/target/gc-soak.log");
         Files.deleteIfExists(gcLog);
@@ -381,6 +389,23 @@ public final class Scenarios {
                 } catch (IOException e) {
                     Thread.sleep(100);
                 }
+            }
+        }
+
+        /** Heap in use after {@code jcmd GC.run}, as the server's own {@code /health} reports it. */
+        String heapAfterGc() {
+            try {
+                Process gc = new ProcessBuilder("jcmd", String.valueOf(process.pid()), "GC.run")
+                    .redirectErrorStream(true).start();
+                gc.getInputStream().readAllBytes();
+                gc.waitFor(30, TimeUnit.SECONDS);
+                HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                Matcher m = Pattern.compile("\"heapUsed\":(\\d+)").matcher(r.body());
+                return m.find() ? (Long.parseLong(m.group(1)) >> 20) + " MB" : "unknown (" + r.body() + ")";
+            } catch (IOException | InterruptedException e) {
+                return "unknown (" + e.getMessage() + ")";
             }
         }
 

@@ -42,6 +42,16 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
         return inFlight;
     }
 
+    /** After sending stopped: records the requests this connection was meant to send in the window but never did. */
+    void recordNeverSent(long endNanos) {
+        if (intervalNanos == 0) {
+            return;
+        }
+        for (long t = Math.max(nextIntended, run.measureStartNanos); t < run.measureEndNanos; t += intervalNanos) {
+            run.onNeverSent(t, endNanos);
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;

@@ -100,6 +100,11 @@ public final class LoadGenerator {
             while (System.nanoTime() < drainDeadline && inFlight(connections) > 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
+            long end = System.nanoTime();
+            for (int i = 0; i < channels.size(); i++) {
+                LoadConnection c = connections.get(i);
+                channels.get(i).eventLoop().submit(() -> c.recordNeverSent(end)).await(5, TimeUnit.SECONDS);
+            }
             for (Channel ch : channels) {
                 ch.close().await(5, TimeUnit.SECONDS);
             }

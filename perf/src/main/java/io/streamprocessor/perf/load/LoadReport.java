@@ -31,6 +31,7 @@ public record LoadReport(
     Map<Integer, Long> statuses,
     long connectionErrors,
     long unanswered,
+    long neverSent,
     long[] perSecond) {
 
     static LoadReport of(LoadOptions o, LoadRun run, Histogram corrected, Histogram uncorrected) {
@@ -48,7 +49,7 @@ public record LoadReport(
             ms(corrected.getValueAtPercentile(99)), ms(corrected.getValueAtPercentile(99.9)),
             ms(corrected.getMaxValue()),
             ms(uncorrected.getValueAtPercentile(99)), ms(uncorrected.getValueAtPercentile(99.9)),
-            statuses, run.connectionErrors.get(), run.unanswered.get(), run.perSecond());
+            statuses, run.connectionErrors.get(), run.unanswered.get(), run.neverSent.get(), run.perSecond());
     }
 
     private static double ms(long nanos) {
@@ -79,7 +80,8 @@ public record LoadReport(
     public String row() {
         return String.format(Locale.ROOT, "%-40s %12.0f %12.0f %8.3f %8.3f %8.3f %8.3f %8.3f  %s%s%s",
             label, requestsPerSecond, eventsPerSecond, p50, p90, p99, p999, max, statuses,
-            connectionErrors + unanswered > 0 ? " errors=" + connectionErrors + " unanswered=" + unanswered : "",
+            (connectionErrors + unanswered > 0 ? " errors=" + connectionErrors + " unanswered=" + unanswered : "")
+                + (neverSent > 0 ? " never-sent=" + neverSent : ""),
             missedTarget() ? " TARGET RATE NOT REACHED" : "");
     }
 
@@ -110,6 +112,7 @@ public record LoadReport(
         s.append('}');
         field(s, "connectionErrors", connectionErrors);
         field(s, "unanswered", unanswered);
+        field(s, "neverSent", neverSent);
         s.append(",\"missedTarget\":").append(missedTarget());
         s.append(",\"perSecond\":").append(java.util.Arrays.toString(perSecond).replace(" ", ""));
         return s.append('}').toString();

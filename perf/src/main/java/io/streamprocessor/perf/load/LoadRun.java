@@ -22,6 +22,7 @@ final class LoadRun {
     private final AtomicLong completedInWindow = new AtomicLong();
     final AtomicLong connectionErrors = new AtomicLong();
     final AtomicLong unanswered = new AtomicLong();
+    final AtomicLong neverSent = new AtomicLong();
     volatile boolean sending = true;
     /** Responses completed in each second of the measured window, for throughput over time. */
     private final AtomicLongArray perSecond;
@@ -32,23 +33,35 @@ final class LoadRun {
         this.perSecond = new AtomicLongArray((int) ((measureEndNanos - measureStartNanos) / 1_000_000_000L) + 1);
     }
 
-    /** One response: counted when its request was meant to be sent inside the measured window. */
+    /**
+     * One response. Throughput and status codes count responses completed inside the measured
+     * window; latency counts requests meant to be sent inside it, whenever they completed.
+     */
     void onResponse(int status, long intendedNanos, long sentNanos, long nowNanos) {
-        if (intendedNanos < measureStartNanos || intendedNanos >= measureEndNanos) {
-            return;
-        }
-        if (status > 0 && status < statuses.length()) {
-            statuses.incrementAndGet(status);
-        }
-        if (nowNanos <= measureEndNanos) {
+        if (nowNanos >= measureStartNanos && nowNanos <= measureEndNanos) {
             completedInWindow.incrementAndGet();
+            if (status > 0 && status < statuses.length()) {
+                statuses.incrementAndGet(status);
+            }
             int second = (int) ((nowNanos - measureStartNanos) / 1_000_000_000L);
             if (second >= 0 && second < perSecond.length()) {
                 perSecond.incrementAndGet(second);
             }
         }
-        corrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - intendedNanos)));
-        uncorrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - sentNanos)));
+        if (intendedNanos >= measureStartNanos && intendedNanos < measureEndNanos) {
+            corrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - intendedNanos)));
+            uncorrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - sentNanos)));
+        }
+    }
+
+    /**
+     * A request meant to be sent inside the window that never left, because the connection was
+     * still waiting for earlier answers when the run ended: its latency is at least {@code
+     * endNanos - intendedNanos}, and it is recorded as such rather than forgotten.
+     */
+    void onNeverSent(long intendedNanos, long endNanos) {
+        neverSent.incrementAndGet();
+        corrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, endNanos - intendedNanos)));
     }
 
     long[] perSecond() {

@@ -86,6 +86,18 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void requestsThatNeverLeftAreReportedAsLateNotForgotten() throws Exception {
+        // Each answer takes 50 ms and there is one connection: it can send 20 of the 1,000 a second asked for.
+        int port = serve(n -> new int[] {200, 50});
+        LoadReport r = LoadGenerator.run(options(port, 1, 1_000, 2));
+        assertTrue(r.missedTarget());
+        assertTrue(r.requestsPerSecond() < 30, "the server's real pace: " + r.requestsPerSecond());
+        assertTrue(r.neverSent() > 1_500, "never sent: " + r.neverSent());
+        assertTrue(r.p50() > 500, "their latency counts from when they were meant to leave: " + r.p50());
+        assertTrue(r.row().contains("never-sent="));
+    }
+
+    @Test
     void errorStatusesAreCountedNotHidden() throws Exception {
         int port = serve(n -> new int[] {n % 2 == 0 ? 503 : 200, 0});
         LoadReport r = LoadGenerator.run(options(port, 2, 1_000, 2));
