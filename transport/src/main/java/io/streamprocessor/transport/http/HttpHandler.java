@@ -44,6 +44,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final int maxPending;
     private ChannelHandlerContext ctx;
     private boolean closing;
+    /** A request that ends the connection was read: requests pipelined behind it are dropped unanswered. */
+    private boolean lastRequestRead;
     private boolean readingPaused;
     private long idleMillis;
 
@@ -66,14 +68,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         idleMillis = 0;
         if (msg instanceof FullHttpRequest req) {
             try {
-                if (!closing) {
+                if (!closing && !lastRequestRead) {
                     onRequest(req);
                 }
             } finally {
                 req.release();
             }
         } else if (msg instanceof RejectedRequest rejected) {
-            if (!closing) {
+            if (!closing && !lastRequestRead) {
                 Exchange ex = open(rejected.keepAlive(), false);
                 FullHttpResponse r = rejected.status() == HttpResponseStatus.SERVICE_UNAVAILABLE
                     ? Responses.busy(ctx.alloc(), rejected.message())
@@ -92,9 +94,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(FullHttpRequest req) {
         long arrivalNanos = System.nanoTime();
         boolean http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        Exchange ex = open(HttpUtil.isKeepAlive(req), http10);
+        Exchange ex = open(HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess(), http10);
         if (!req.decoderResult().isSuccess()) {
-            ex.keepAlive = false;
             respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
                 "malformed HTTP request: " + req.decoderResult().cause().getMessage()));
             return;
@@ -332,6 +333,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         }
         ex.begin(keepAlive && !server.isDraining(), http10);
         inOrder.addLast(ex);
+        if (!ex.keepAlive) {
+            // RFC 9112 9.6: nothing after the request that closes the connection is processed. Reading goes
+            // on (and drops what it reads) so that the close does not meet unread bytes and reset the answer.
+            lastRequestRead = true;
+        }
         return ex;
     }
 
