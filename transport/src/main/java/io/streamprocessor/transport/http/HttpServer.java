@@ -127,7 +127,7 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            if (start.decoderResult().isSuccess() && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
                 return null; // no 100-continue: the 413 follows in order
             }
             return super.newContinueResponse(start, maxContentLength, pipeline);
