@@ -40,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final boolean epoll;
+    private boolean closed;
 
     private HttpServer(ServerContext context, EventLoopGroup group, Channel serverChannel, boolean epoll) {
         this.context = context;
@@ -101,10 +102,15 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Stops accepting connections, drains the processor so every accepted request is answered,
-     * then closes connections and I/O threads. The processor is closed too.
+     * then closes connections and I/O threads. The processor is closed too. Idempotent: a second
+     * call returns once the first has finished.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         context.startDraining();
         serverChannel.close().syncUninterruptibly();
         context.processor().close();
