@@ -25,6 +25,7 @@ import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.json.BatchScanner;
 import io.streamprocessor.transport.json.EventDecoder;
 import io.streamprocessor.transport.json.JsonBodies;
+import io.streamprocessor.transport.json.Utf8Validator;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -139,6 +140,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             respond(ex, unsupportedMediaType(req));
             return;
         }
+        String invalidUtf8 = checkUtf8(req.content());
+        if (invalidUtf8 != null) {
+            respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, invalidUtf8));
+            return;
+        }
         ServerContext.IoState io = server.io();
         Ingestor in = io.ingestor();
         EventDecoder decoder = io.decoder();
@@ -191,6 +197,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (n > limit) {
             respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "batch: more than " + limit + " events"));
+            return;
+        }
+        String invalidUtf8 = checkUtf8(body);
+        if (invalidUtf8 != null) {
+            respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, invalidUtf8));
             return;
         }
         ServerContext.IoState io = server.io();
@@ -416,6 +427,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         return Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
             "unsupported Content-Type '" + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
                 + "': send application/json");
+    }
+
+    /** Null when the body is well-formed UTF-8, else the 400 message. */
+    private static String checkUtf8(ByteBuf body) {
+        int at = Utf8Validator.firstInvalid(body);
+        return at < 0 ? null : "malformed JSON: invalid UTF-8 at byte " + (at - body.readerIndex());
     }
 
     private static String malformed(IOException e) {
