@@ -127,8 +127,12 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx, HttpMessage oversized) {
+            // The aggregator drops the rest of the body, so the connection can go on. Closing while the body
+            // still arrives would reset the connection, which can destroy the 413 before the client reads it.
+            // Only a client waiting for 100-continue, which may never send the body, is closed on.
+            boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !HttpUtil.is100ContinueExpected(oversized);
             ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "request body larger than the limit of " + maxContentLength() + " bytes", false));
+                "request body larger than the limit of " + maxContentLength() + " bytes", keepAlive));
         }
 
         @Override
