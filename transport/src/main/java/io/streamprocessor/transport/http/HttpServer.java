@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 
 import java.net.InetSocketAddress;
@@ -115,7 +116,12 @@ public final class HttpServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         context.processor().close();
         context.shutdownQueries();
-        // The quiet period lets the responses the drain produced be written before channels close.
+        // The drain hands its responses to the event loops as tasks, but a loop that starts shutting down
+        // closes its channels before it runs what is queued. So first let every loop run its queue: tasks
+        // run in order, so once this one has run, every response before it has been written.
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         group.shutdownGracefully(200, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 
