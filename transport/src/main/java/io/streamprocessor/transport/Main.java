@@ -9,6 +9,7 @@ import sun.misc.Signal;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts the server with embedded defaults: {@code 127.0.0.1:8000}, 60 s windows sliding by
@@ -49,13 +50,12 @@ public final class Main {
             System.exit(1);
             return;
         }
-        System.out.println("stream-processor listening on http://" + settings.host() + ":" + server.port()
-            + " (" + server.transport() + ", " + settings.effectiveEventLoops() + " I/O threads, "
-            + processor.settings().topology().name().toLowerCase() + " topology)");
-        System.out.flush();
-
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Runnable drain = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return; // a second signal while draining changes nothing
+            }
             System.out.println("stream-processor: draining");
             server.close();
             System.out.println("stream-processor: stopped");
@@ -64,6 +64,11 @@ public final class Main {
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(drain, "sp-shutdown").start());
         Signal.handle(new Signal("INT"), sig -> new Thread(drain, "sp-shutdown").start());
+        // Announced after the handlers are in place: whoever waits for this line may stop the process at once.
+        System.out.println("stream-processor listening on http://" + settings.host() + ":" + server.port()
+            + " (" + server.transport() + ", " + settings.effectiveEventLoops() + " I/O threads, "
+            + processor.settings().topology().name().toLowerCase() + " topology)");
+        System.out.flush();
         stopped.await();
         System.exit(0);
     }

@@ -25,6 +25,7 @@ import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.json.BatchScanner;
 import io.streamprocessor.transport.json.EventDecoder;
 import io.streamprocessor.transport.json.JsonBodies;
+import io.streamprocessor.transport.json.Utf8Validator;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -44,6 +45,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     private final int maxPending;
     private ChannelHandlerContext ctx;
     private boolean closing;
+    /** A request that ends the connection was read: requests pipelined behind it are dropped unanswered. */
+    private boolean lastRequestRead;
     private boolean readingPaused;
     private long idleMillis;
 
@@ -66,14 +69,14 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         idleMillis = 0;
         if (msg instanceof FullHttpRequest req) {
             try {
-                if (!closing) {
+                if (!closing && !lastRequestRead) {
                     onRequest(req);
                 }
             } finally {
                 req.release();
             }
         } else if (msg instanceof RejectedRequest rejected) {
-            if (!closing) {
+            if (!closing && !lastRequestRead) {
                 Exchange ex = open(rejected.keepAlive(), false);
                 FullHttpResponse r = rejected.status() == HttpResponseStatus.SERVICE_UNAVAILABLE
                     ? Responses.busy(ctx.alloc(), rejected.message())
@@ -92,9 +95,8 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(FullHttpRequest req) {
         long arrivalNanos = System.nanoTime();
         boolean http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
-        Exchange ex = open(HttpUtil.isKeepAlive(req), http10);
+        Exchange ex = open(HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess(), http10);
         if (!req.decoderResult().isSuccess()) {
-            ex.keepAlive = false;
             respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST,
                 "malformed HTTP request: " + req.decoderResult().cause().getMessage()));
             return;
@@ -136,6 +138,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     private void ingestSingle(Exchange ex, FullHttpRequest req, long arrivalNanos) {
         if (!isJson(req)) {
             respond(ex, unsupportedMediaType(req));
+            return;
+        }
+        String invalidUtf8 = checkUtf8(req.content());
+        if (invalidUtf8 != null) {
+            respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, invalidUtf8));
             return;
         }
         ServerContext.IoState io = server.io();
@@ -190,6 +197,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         if (n > limit) {
             respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "batch: more than " + limit + " events"));
+            return;
+        }
+        String invalidUtf8 = checkUtf8(body);
+        if (invalidUtf8 != null) {
+            respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, invalidUtf8));
             return;
         }
         ServerContext.IoState io = server.io();
@@ -332,6 +344,11 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         }
         ex.begin(keepAlive && !server.isDraining(), http10);
         inOrder.addLast(ex);
+        if (!ex.keepAlive) {
+            // RFC 9112 9.6: nothing after the request that closes the connection is processed. Reading goes
+            // on (and drops what it reads) so that the close does not meet unread bytes and reset the answer.
+            lastRequestRead = true;
+        }
         return ex;
     }
 
@@ -410,6 +427,12 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         return Responses.error(ctx.alloc(), HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
             "unsupported Content-Type '" + req.headers().get(HttpHeaderNames.CONTENT_TYPE)
                 + "': send application/json");
+    }
+
+    /** Null when the body is well-formed UTF-8, else the 400 message. */
+    private static String checkUtf8(ByteBuf body) {
+        int at = Utf8Validator.firstInvalid(body);
+        return at < 0 ? null : "malformed JSON: invalid UTF-8 at byte " + (at - body.readerIndex());
     }
 
     private static String malformed(IOException e) {

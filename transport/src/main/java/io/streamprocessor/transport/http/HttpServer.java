@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 public final class HttpServer implements AutoCloseable {
     private final ServerContext context;
     private final NettyServer netty;
+    private boolean closed;
 
     private HttpServer(ServerContext context, NettyServer netty) {
         this.context = context;
@@ -57,10 +58,15 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * Stops accepting connections, drains the processor so every accepted request is answered,
-     * then closes connections and I/O threads. The processor is closed too.
+     * then closes connections and I/O threads. The processor is closed too. Idempotent: a second
+     * call returns once the first has finished.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         context.startDraining();
         netty.stopAccepting();
         context.processor().close();
@@ -76,13 +82,17 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // The aggregator drops the rest of the body, so the connection can go on. Closing while the body
+            // still arrives would reset the connection, which can destroy the 413 before the client reads it.
+            // Only a client waiting for 100-continue, which may never send the body, is closed on.
+            boolean keepAlive = HttpUtil.isKeepAlive(oversized) && !HttpUtil.is100ContinueExpected(oversized);
             ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "request body larger than the limit of " + maxContentLength() + " bytes", false));
+                "request body larger than the limit of " + maxContentLength() + " bytes", keepAlive));
         }
 
         @Override
         protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            if (start.decoderResult().isSuccess() && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
                 return null; // no 100-continue: the 413 follows in order
             }
             return super.newContinueResponse(start, maxContentLength, pipeline);

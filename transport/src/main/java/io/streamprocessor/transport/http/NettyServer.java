@@ -19,6 +19,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -91,10 +92,18 @@ public final class NettyServer implements AutoCloseable {
         channel.close().syncUninterruptibly();
     }
 
-    /** Closes every connection and the I/O threads, after a short quiet period for pending writes. */
+    /**
+     * Closes every connection and the I/O threads. Responses already handed to the event loops
+     * as tasks are written first: a loop that starts shutting down closes its channels before it
+     * runs what is queued, so each loop is first made to run its queue (tasks run in order, so
+     * once an empty task has run, every response queued before it has been written).
+     */
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        for (EventExecutor loop : group) {
+            loop.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         group.shutdownGracefully(200, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }
 }

@@ -34,6 +34,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req && !req.decoderResult().isSuccess()) {
+            // A request the decoder refused (its headers may hold anything, a Content-Length of "abc" say)
+            // goes straight on to be answered 400; the decoder drops whatever follows it.
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (msg instanceof HttpRequest req) {
             receiving = true;
             received = 0;

@@ -85,7 +85,13 @@ final class ServerContext {
         draining = true;
     }
 
+    /** Stops taking queries and waits (boundedly) for those taken to hand over their responses. */
     void shutdownQueries() {
         queries.shutdown();
+        try {
+            queries.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

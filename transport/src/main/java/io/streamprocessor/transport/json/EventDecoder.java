@@ -29,6 +29,7 @@ public final class EventDecoder {
     private static final int ID = 4;
     private static final int TIMESTAMP = 8;
     private static final int DATA = 16;
+    private static final int MAX_JSON_DEPTH = 1_000;
 
     private final JsonFactory factory;
     private final int maxDataDepth;
@@ -41,7 +42,9 @@ public final class EventDecoder {
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .streamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(maxDataDepth + 8)
+                // Far above the data limit, so that an element nested too deep is rejected on its own
+                // rather than sinking its batch as malformed JSON; still bounds the parser's context chain.
+                .maxNestingDepth(Math.max(MAX_JSON_DEPTH, maxDataDepth + 8))
                 .maxNumberLength(64)
                 .build())
             .build();

@@ -1,0 +1,71 @@
+package io.streamprocessor.transport.json;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Checks that a request body is well-formed UTF-8 (RFC 3629): no overlong forms, no encoded
+ * surrogates, nothing past U+10FFFF. jackson-core's parser decodes those silently (an overlong
+ * {@code C0 AF} becomes {@code /}), so bodies are checked before they are parsed. Eight ASCII
+ * bytes at a time where it can; allocation-free. Stateless.
+ */
+public final class Utf8Validator {
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+
+    private Utf8Validator() {
+    }
+
+    /** Index of the first byte of the first ill-formed sequence in the readable bytes, or -1 when all is well-formed. */
+    public static int firstInvalid(ByteBuf buf) {
+        int i = buf.readerIndex();
+        int end = buf.writerIndex();
+        while (i < end) {
+            if (end - i >= 8 && (buf.getLong(i) & HIGH_BITS) == 0) {
+                i += 8;
+                continue;
+            }
+            int b = buf.getByte(i) & 0xFF;
+            if (b < 0x80) {
+                i++;
+                continue;
+            }
+            int trailing;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                trailing = 1;
+            } else if (b == 0xE0) {
+                trailing = 2;
+                lo = 0xA0; // below: overlong
+            } else if (b == 0xED) {
+                trailing = 2;
+                hi = 0x9F; // above: a surrogate
+            } else if (b >= 0xE1 && b <= 0xEF) {
+                trailing = 2;
+            } else if (b == 0xF0) {
+                trailing = 3;
+                lo = 0x90; // below: overlong
+            } else if (b >= 0xF1 && b <= 0xF3) {
+                trailing = 3;
+            } else if (b == 0xF4) {
+                trailing = 3;
+                hi = 0x8F; // above: past U+10FFFF
+            } else {
+                return i;
+            }
+            if (end - i <= trailing) {
+                return i;
+            }
+            int second = buf.getByte(i + 1) & 0xFF;
+            if (second < lo || second > hi) {
+                return i;
+            }
+            for (int k = 2; k <= trailing; k++) {
+                if ((buf.getByte(i + k) & 0xC0) != 0x80) {
+                    return i;
+                }
+            }
+            i += trailing + 1;
+        }
+        return -1;
+    }
+}
