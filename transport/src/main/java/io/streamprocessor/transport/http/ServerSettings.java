@@ -8,7 +8,8 @@ package io.streamprocessor.transport.http;
  * @param maxBatchEvents          larger batches get 413, nothing processed
  * @param maxPendingPerConnection requests read but not yet answered on one connection before the server stops reading it
  * @param maxBufferedBodyBytes    request bytes buffered across all connections before new requests get 503
- * @param requestTimeoutMillis    a request not fully received this long after its last byte gets 408 and the connection closes
+ * @param requestTimeoutMillis    a request whose body stops arriving for this long gets 408 and the connection closes
+ *                                (a request whose headers stop half-way is closed at the idle timeout)
  * @param idleTimeoutMillis       a keep-alive connection with nothing to do is closed after this long
  */
 public record ServerSettings(
