@@ -99,7 +99,7 @@ public final class Config {
         } catch (IllegalArgumentException e) {
             throw ConfigException.at(raw.origin(), option.key(), e.getMessage());
         }
-        settings.set(option, value, raw.origin());
+        settings.set(option, value, raw.origin(), raw.text());
     }
 
     private static Option<?> byVariable(String name) {
@@ -149,9 +149,10 @@ public final class Config {
                     + slideText + (slideAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + slideAt + ")")
                     + "; the size must be a whole multiple of the slide");
             }
+            boolean sameFile = sizeAt.kind() == Origin.Kind.FILE && slideAt.kind() == Origin.Kind.FILE;
             throw ConfigException.at(slideAt, "window.slide", slideText + " does not divide window.size " + sizeText
-                + (sizeAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : sizeAt.equals(slideAt) ? ""
-                : " (" + sizeAt + ")") + "; the size must be a whole multiple of the slide");
+                + (sizeAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : sameFile ? "" : " (" + sizeAt + ")")
+                + "; the size must be a whole multiple of the slide");
         }
         try {
             new WindowSpec(size.toMillis(), slide.toMillis(), s.get(Options.WINDOW_RETENTION).toMillis());

@@ -8,13 +8,14 @@ import java.util.Map;
  * safe to read from any thread.
  */
 public final class Settings {
-    private record Entry(Object value, Origin origin) { }
+    /** {@code text} is what the source said (trimmed), so messages echo the user's own words. */
+    private record Entry(Object value, Origin origin, String text) { }
 
     private final Map<Option<?>, Entry> entries = new IdentityHashMap<>();
 
     Settings() {
         for (Option<?> o : Options.ALL) {
-            entries.put(o, new Entry(o.defaultValue(), Origin.DEFAULT));
+            entries.put(o, new Entry(o.defaultValue(), Origin.DEFAULT, o.defaultText()));
         }
     }
 
@@ -23,8 +24,8 @@ public final class Settings {
         return new Settings();
     }
 
-    <T> void set(Option<T> option, T value, Origin origin) {
-        entries.put(option, new Entry(value, origin));
+    <T> void set(Option<T> option, T value, Origin origin, String text) {
+        entries.put(option, new Entry(value, origin, text.trim()));
     }
 
     @SuppressWarnings("unchecked")
@@ -36,8 +37,8 @@ public final class Settings {
         return entries.get(option).origin();
     }
 
-    /** The value as it would be written in the file, e.g. {@code 60s} or {@code 16MiB}. */
-    public <T> String text(Option<T> option) {
-        return option.format(get(option));
+    /** The value as written where it came from, e.g. {@code 60s} or {@code 16MiB}. */
+    public String text(Option<?> option) {
+        return entries.get(option).text();
     }
 }

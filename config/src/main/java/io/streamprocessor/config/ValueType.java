@@ -216,7 +216,8 @@ abstract class ValueType<T> {
         if (ms % 3_600_000L == 0) {
             return ms / 3_600_000L + "h";
         }
-        if (ms % 60_000L == 0) {
+        // seconds up to five minutes read best (60s, 90s, 120s); minutes past that (5m, 30m)
+        if (ms % 60_000L == 0 && ms >= 300_000L) {
             return ms / 60_000L + "m";
         }
         if (ms % 1000L == 0) {

@@ -24,10 +24,14 @@ public final class TestEvents {
         slot.begin(null, 0, 1_700_000_000_000L, 0L);
         slot.id("evt-1").type(type).source(source).timestamp(1_699_999_999_000L);
         if (dataJson != null) {
-            Object data = new Load(LoadSettings.builder().build()).loadFromString(dataJson);
-            write(slot.data(), data);
+            writeData(slot.data(), dataJson);
         }
         return slot;
+    }
+
+    /** Writes a JSON object into the tape. */
+    public static void writeData(DataTape tape, String json) {
+        write(tape, new Load(LoadSettings.builder().build()).loadFromString(json));
     }
 
     public static EventSlot data(String dataJson) {
