@@ -80,6 +80,7 @@ public final class Config {
             sinks = sinks(flags.sinks);
         }
         checkWindow(settings);
+        checkRing(settings);
         Pipeline pipeline = pipeline(steps, sinks);
         LoadedConfig loaded = new LoadedConfig(settings, pipeline, steps, sinks,
             file == null ? null : file.text(), flags.printConfig);
@@ -159,6 +160,27 @@ public final class Config {
         } catch (IllegalArgumentException e) {
             throw ConfigException.at(slideAt, "window.slide", e.getMessage());
         }
+    }
+
+    /** The server takes a batch whole or not at all, so the ring must hold the largest batch. */
+    private static void checkRing(Settings s) {
+        int ring = s.get(Options.RING_SIZE);
+        int batch = s.get(Options.MAX_BATCH_EVENTS);
+        if (ring >= batch) {
+            return;
+        }
+        Origin ringAt = s.origin(Options.RING_SIZE);
+        Origin batchAt = s.origin(Options.MAX_BATCH_EVENTS);
+        int least = Integer.highestOneBit(batch - 1) << 1;
+        if (batchAt.kind().compareTo(ringAt.kind()) > 0) {
+            throw ConfigException.at(batchAt, "server.max-batch-events", batch + " is larger than processor.ring-size "
+                + ring + (ringAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + ringAt + ")")
+                + ": a full batch could never be taken; allowed: at most " + ring + ", or a larger ring");
+        }
+        throw ConfigException.at(ringAt, "processor.ring-size", ring + " is smaller than server.max-batch-events "
+            + batch + (batchAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + batchAt + ")")
+            + ": a full batch could never be taken; allowed: a power of two of at least " + least
+            + ", or fewer batch events");
     }
 
     private static Pipeline pipeline(List<Declared.Step> steps, List<Declared.Sink> sinks) {

@@ -185,6 +185,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void ringSmallerThanTheLargestBatch() throws IOException {
+        assertEquals(fileName + ":2: processor.ring-size: 1024 is smaller than server.max-batch-events 10000 (the "
+            + "default): a full batch could never be taken; allowed: a power of two of at least 16384, or fewer "
+            + "batch events", load("processor:\n  ring-size: 1024\n"));
+        assertEquals("flag --server.max-batch-events: server.max-batch-events: 20000 is larger than "
+            + "processor.ring-size 16384 (the default): a full batch could never be taken; allowed: at most 16384, "
+            + "or a larger ring", message(new String[] {"--server.max-batch-events", "20000"}, Map.of()));
+    }
+
+    @Test
     void missingFile() {
         assertEquals(dir.resolve("none.yaml") + ": configuration file not found",
             message(new String[] {"--config", dir.resolve("none.yaml").toString()}, Map.of()));

@@ -121,6 +121,7 @@ class ConfigTest {
     void valuesAreMappedOntoTheEngine() {
         LoadedConfig c = Config.load(new String[] {
             "--processor.topology", "fused", "--processor.wait-strategy", "blocking", "--processor.ring-size", "1024",
+            "--server.max-batch-events", "1000",
             "--events.unknown-fields", "allow", "--events.value-path", "data.latency.ms", "--window.size", "1h",
             "--window.slide", "15m", "--cardinality.types-per-window", "5", "--events.max-future-skew", "90s"},
             Map.of());

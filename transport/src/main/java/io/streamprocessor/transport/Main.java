@@ -1,42 +1,50 @@
 package io.streamprocessor.transport;
 
+import io.streamprocessor.config.Config;
+import io.streamprocessor.config.ConfigException;
+import io.streamprocessor.config.LoadedConfig;
+import io.streamprocessor.config.ServerValues;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.http.HttpServer;
 import io.streamprocessor.transport.http.ServerSettings;
 import sun.misc.Signal;
 
-import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts the server with embedded defaults: {@code 127.0.0.1:8000}, 60 s windows sliding by
- * 10 s, no filters, no sinks. SIGTERM or SIGINT drains (every accepted request is answered,
- * nothing acknowledged is lost) and exits 0.
+ * Starts the server from the configuration: flags over {@code SP_*} environment variables over
+ * the YAML file of {@code --config} over the defaults ({@code 127.0.0.1:8000}, 60 s windows
+ * sliding by 10 s, no filters, no sinks). A configuration mistake prints one line and exits 2.
+ * SIGTERM or SIGINT drains (every accepted request is answered, nothing acknowledged is lost)
+ * and exits 0.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerSettings settings;
+        LoadedConfig config;
         try {
-            settings = parse(args);
-        } catch (IllegalArgumentException e) {
+            config = Config.load(args, System.getenv());
+        } catch (ConfigException e) {
             System.err.println("stream-processor: " + e.getMessage());
             System.err.println("Try --help.");
             System.exit(2);
             return;
         }
-        if (settings == null) {
-            usage(System.out);
+        if (config.helpRequested()) {
+            System.out.print(Config.help());
             return;
         }
-        StreamProcessor processor = StreamProcessor.builder().build().start();
+        if (config.printConfigRequested()) {
+            System.out.print(config.describe());
+            return;
+        }
+        ServerSettings settings = serverSettings(config.server());
         HttpServer server;
         try {
-            server = HttpServer.start(processor, settings);
+            server = serve(config);
         } catch (Exception e) {
-            processor.close();
             System.err.println("stream-processor: cannot listen on " + settings.host() + ":" + settings.port()
                 + ": " + e.getMessage());
             System.exit(1);
@@ -44,7 +52,8 @@ public final class Main {
         }
         System.out.println("stream-processor listening on http://" + settings.host() + ":" + server.port()
             + " (" + server.transport() + ", " + settings.effectiveEventLoops() + " I/O threads, "
-            + processor.settings().topology().name().toLowerCase() + " topology)");
+            + config.settings().text(io.streamprocessor.config.Options.TOPOLOGY) + " topology, "
+            + config.file().map(f -> "configuration " + f).orElse("no configuration file") + ")");
         System.out.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -61,56 +70,23 @@ public final class Main {
         System.exit(0);
     }
 
-    /** The settings the flags ask for, or null for {@code --help}. */
-    static ServerSettings parse(String[] args) {
-        ServerSettings s = ServerSettings.defaults();
-        String host = s.host();
-        int port = s.port();
-        int loops = s.eventLoops();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--host" -> host = value(args, ++i, a);
-                case "--port" -> port = number(value(args, ++i, a), a, 0, 65_535);
-                case "--event-loops" -> loops = number(value(args, ++i, a), a, 0, 1024);
-                default -> throw new IllegalArgumentException("unknown option: " + a);
-            }
-        }
-        return s.withAddress(host, port).withEventLoops(loops);
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int number(String text, String flag, int min, int max) {
+    /** Builds and starts the processor the configuration declares and serves it; closing the server closes both. */
+    public static HttpServer serve(LoadedConfig config) throws InterruptedException {
+        StreamProcessor processor = config.processorBuilder().build().start();
         try {
-            int v = Integer.parseInt(text);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(flag + " must be " + min + "-" + max + ", got " + text);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, got '" + text + "'");
+            return HttpServer.start(processor, serverSettings(config.server()));
+        } catch (RuntimeException | InterruptedException e) {
+            processor.close();
+            throw e;
         }
     }
 
-    private static void usage(PrintStream out) {
-        out.println("""
-            Usage: stream-processor [options]
-
-            Options:
-              --host HOST         address to listen on (default 127.0.0.1)
-              --port PORT         port to listen on, 0 for any free one (default 8000)
-              --event-loops N     I/O threads, 0 for one per two cores (default 0)
-              --help              this text
-
-            SIGTERM or Ctrl-C drains: requests in flight are answered, then the process exits 0.""");
+    /** The server's settings from the configuration's plain values. */
+    static ServerSettings serverSettings(ServerValues v) {
+        long buffered = v.maxBufferedBodyBytes() > 0 ? v.maxBufferedBodyBytes()
+            : ServerSettings.defaults().maxBufferedBodyBytes();
+        return new ServerSettings(v.host(), v.port(), v.eventLoops(), v.maxBodyBytes(), v.maxBatchEvents(),
+            v.maxPendingPerConnection(), buffered, v.requestTimeout().toMillis(), v.idleTimeout().toMillis(),
+            v.maxInitialLineBytes(), v.maxHeaderBytes());
     }
 }
