@@ -27,7 +27,7 @@ public final class Options {
     public static final Option<Integer> EVENT_LOOPS = new Option<>("server.event-loops",
         ValueType.integer(0, 1024, true), 0, "I/O threads; auto is one per two cores", "--event-loops");
     public static final Option<Long> MAX_BODY_SIZE = new Option<>("server.max-body-size",
-        ValueType.size(1, MAX_INT, false), 16L << 20, "larger request bodies get 413", null);
+        ValueType.size(1, 1L << 30, false), 16L << 20, "larger request bodies get 413", null);
     public static final Option<Integer> MAX_BATCH_EVENTS = new Option<>("server.max-batch-events",
         ValueType.integer(1, 10_000_000, false), 10_000, "larger batches get 413 and nothing of them is processed", null);
     public static final Option<Integer> MAX_PENDING_PER_CONNECTION = new Option<>("server.max-pending-per-connection",
