@@ -23,7 +23,7 @@ import java.util.Set;
  * postfix    = primary { "." method "(" args ")" }          startsWith, endsWith, contains
  * primary    = number | string | true | false | null | "(" expression ")"
  *            | function "(" args ")"                       has, abs, floor, ceil, round, min, max
- *            | name { "." name }                           type, source, timestamp, receivedAt, data.a.b
+ *            | name { "." name | "[" string "]" }          type, source, timestamp, receivedAt, data.a.b, data["a-b"]
  * </pre>
  *
  * <p>Types are checked at compile time. A member of {@code data} takes the type the other side

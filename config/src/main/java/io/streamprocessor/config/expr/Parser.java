@@ -27,7 +27,7 @@ final class Parser {
         Ast ast = p.conditional();
         Token t = p.peek();
         if (t.kind() != Kind.END) {
-            String hint = t.is("=") ? "" : t.kind() == Kind.NAME || t.kind() == Kind.NUMBER || t.kind() == Kind.STRING
+            String hint = t.kind() == Kind.NAME || t.kind() == Kind.NUMBER || t.kind() == Kind.STRING
                 ? "; an operator such as &&, || or == is missing" : "";
             throw new ExpressionException("unexpected " + t.describe() + " after a complete expression" + hint,
                 t.position());
@@ -218,11 +218,24 @@ final class Parser {
         }
         List<String> segments = new ArrayList<>();
         segments.add(first.text());
-        // a.b.c is a path; a.b(..) is the method b on the path a
-        while (peek().is(".") && peek().kind() == Kind.SYMBOL
-            && tokens.get(at + 1).kind() == Kind.NAME && !tokens.get(at + 2).is("(")) {
-            take();
-            segments.add(take().text());
+        // a.b.c is a path; a.b(..) is the method b on the path a; a["b-c"] names a member that is not a plain name
+        while (true) {
+            if (peek().is(".") && peek().kind() == Kind.SYMBOL
+                && tokens.get(at + 1).kind() == Kind.NAME && !tokens.get(at + 2).is("(")) {
+                take();
+                segments.add(take().text());
+            } else if (peek().is("[") && peek().kind() == Kind.SYMBOL) {
+                Token open = take();
+                Token member = take();
+                if (member.kind() != Kind.STRING || member.text().isEmpty() || member.text().contains(".")) {
+                    throw new ExpressionException("expected a member name in quotes after '[', e.g. data[\"user-agent\"]"
+                        + " (names cannot be empty or contain '.')", member.position());
+                }
+                expect("]", "to close the '[' at character " + open.position());
+                segments.add(member.text());
+            } else {
+                break;
+            }
         }
         return new Ast.Name(List.copyOf(segments), first.position());
     }

@@ -13,7 +13,8 @@ class ExpressionsTest {
     private static final String EVENT = """
         {"value": 42, "neg": -3, "zero": 0, "ratio": 0.25, "text": "42", "level": "debug", "nothing": null,
          "flag": true, "off": false, "user": {"id": "u-7", "age": 31}, "list": [1, 2], "copy": 42,
-         "uni": "h\\u00e9llo w\\u00f6rld", "emoji": "\\ud83d\\ude00!"}""";
+         "uni": "h\\u00e9llo w\\u00f6rld", "emoji": "\\ud83d\\ude00!",
+         "user-agent": "curl/8", "http": {"status-code": 503}}""";
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiterString = "=>", textBlock = """
@@ -108,6 +109,9 @@ class ExpressionsTest {
         timestamp == 1699999999000                       => true
         receivedAt > timestamp                           => true
         true                                             => true
+        data["user-agent"].startsWith("curl")            => true
+        data.http["status-code"] >= 500                  => true
+        data["http"]["status-code"] == 503               => true
         1 < 2 && "a" != "b"                              => true
         null == null                                     => true
         1e3 == 1000 && 2.5E-1 == 0.25                    => true
@@ -171,6 +175,9 @@ class ExpressionsTest {
         data.value 0             | an operator such as &&
         type.x == 1              | type has no members
         data.x > 1x              | a number cannot be followed by
+        data[1] > 0              | expected a member name in quotes after '['
+        data["a.b"] > 0          | names cannot be empty or contain '.'
+        data["a" > 0             | expected ']' to close the '['
         "a\\q" == data.x         | unknown escape
         """)
     void mistakesAreReportedAtCompileTime(String expression, String message) {
