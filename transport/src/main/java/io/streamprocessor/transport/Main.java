@@ -1,50 +1,51 @@
 package io.streamprocessor.transport;
 
-import io.streamprocessor.engine.pipeline.ProcessorSettings;
+import io.streamprocessor.config.Config;
+import io.streamprocessor.config.ConfigException;
+import io.streamprocessor.config.LoadedConfig;
+import io.streamprocessor.config.ServerValues;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
-import io.streamprocessor.engine.pipeline.Topology;
 import io.streamprocessor.transport.http.HttpServer;
 import io.streamprocessor.transport.http.ServerSettings;
 import sun.misc.Signal;
 
-import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Starts the server with embedded defaults: {@code 127.0.0.1:8000}, 60 s windows sliding by
- * 10 s, no filters, no sinks. SIGTERM or SIGINT drains (every accepted request is answered,
- * nothing acknowledged is lost) and exits 0.
+ * Starts the server from the configuration: flags over {@code SP_*} environment variables over
+ * the YAML file of {@code --config} over the defaults ({@code 127.0.0.1:8000}, 60 s windows
+ * sliding by 10 s, no filters, no sinks). A configuration mistake prints one line and exits 2.
+ * SIGTERM or SIGINT drains (every accepted request is answered, nothing acknowledged is lost)
+ * and exits 0.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
-        ServerSettings settings;
+        LoadedConfig config;
         try {
-            settings = parse(args);
-        } catch (IllegalArgumentException e) {
+            config = Config.load(args, System.getenv());
+        } catch (ConfigException e) {
             System.err.println("stream-processor: " + e.getMessage());
             System.err.println("Try --help.");
             System.exit(2);
             return;
         }
-        if (settings == null) {
-            usage(System.out);
+        if (config.helpRequested()) {
+            System.out.print(Config.help());
             return;
         }
-        ProcessorSettings.Builder builder = StreamProcessor.builder();
-        String topology = topology(args);
-        if (topology != null) {
-            builder.topology(Topology.valueOf(topology.toUpperCase().replace('-', '_')));
+        if (config.printConfigRequested()) {
+            System.out.print(config.describe());
+            return;
         }
-        StreamProcessor processor = builder.build().start();
+        ServerSettings settings = serverSettings(config.server());
         HttpServer server;
         try {
-            server = HttpServer.start(processor, settings);
+            server = serve(config);
         } catch (Exception e) {
-            processor.close();
             System.err.println("stream-processor: cannot listen on " + settings.host() + ":" + settings.port()
                 + ": " + e.getMessage());
             System.exit(1);
@@ -67,80 +68,30 @@ public final class Main {
         // Announced after the handlers are in place: whoever waits for this line may stop the process at once.
         System.out.println("stream-processor listening on http://" + settings.host() + ":" + server.port()
             + " (" + server.transport() + ", " + settings.effectiveEventLoops() + " I/O threads, "
-            + processor.settings().topology().name().toLowerCase() + " topology)");
+            + server.topology() + " topology, "
+            + config.file().map(f -> "configuration " + f).orElse("no configuration file") + ")");
         System.out.flush();
         stopped.await();
         System.exit(0);
     }
 
-    /** The settings the flags ask for, or null for {@code --help}. */
-    static ServerSettings parse(String[] args) {
-        ServerSettings s = ServerSettings.defaults();
-        String host = s.host();
-        int port = s.port();
-        int loops = s.eventLoops();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> {
-                    return null;
-                }
-                case "--host" -> host = value(args, ++i, a);
-                case "--port" -> port = number(value(args, ++i, a), a, 0, 65_535);
-                case "--event-loops" -> loops = number(value(args, ++i, a), a, 0, 1024);
-                case "--topology" -> {
-                    String t = value(args, ++i, a);
-                    try {
-                        Topology.valueOf(t.toUpperCase().replace('-', '_'));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--topology must be one of inline, single, fused, per-stage; got '" + t + "'");
-                    }
-                }
-                default -> throw new IllegalArgumentException("unknown option: " + a);
-            }
-        }
-        return s.withAddress(host, port).withEventLoops(loops);
-    }
-
-    private static String topology(String[] args) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--topology")) {
-                return args[i + 1];
-            }
-        }
-        return null;
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int number(String text, String flag, int min, int max) {
+    /** Builds and starts the processor the configuration declares and serves it; closing the server closes both. */
+    public static HttpServer serve(LoadedConfig config) throws InterruptedException {
+        StreamProcessor processor = config.processorBuilder().build().start();
         try {
-            int v = Integer.parseInt(text);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(flag + " must be " + min + "-" + max + ", got " + text);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " must be a number, got '" + text + "'");
+            return HttpServer.start(processor, serverSettings(config.server()));
+        } catch (RuntimeException | InterruptedException e) {
+            processor.close();
+            throw e;
         }
     }
 
-    private static void usage(PrintStream out) {
-        out.println("""
-            Usage: stream-processor [options]
-
-            Options:
-              --host HOST         address to listen on (default 127.0.0.1)
-              --port PORT         port to listen on, 0 for any free one (default 8000)
-              --event-loops N     I/O threads, 0 for one per two cores (default 0)
-              --topology T        stage threads: inline, single, fused or per-stage (default by core count)
-              --help              this text
-
-            SIGTERM or Ctrl-C drains: requests in flight are answered, then the process exits 0.""");
+    /** The server's settings from the configuration's plain values. */
+    static ServerSettings serverSettings(ServerValues v) {
+        long buffered = v.maxBufferedBodyBytes() > 0 ? v.maxBufferedBodyBytes()
+            : ServerSettings.defaults().maxBufferedBodyBytes();
+        return new ServerSettings(v.host(), v.port(), v.eventLoops(), v.maxBodyBytes(), v.maxBatchEvents(),
+            v.maxPendingPerConnection(), buffered, v.requestTimeout().toMillis(), v.idleTimeout().toMillis(),
+            v.maxInitialLineBytes(), v.maxHeaderBytes());
     }
 }

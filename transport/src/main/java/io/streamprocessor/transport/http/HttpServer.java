@@ -56,6 +56,11 @@ public final class HttpServer implements AutoCloseable {
         return netty.transport();
     }
 
+    /** The processor's topology, as the configuration names it ({@code inline}, {@code per-stage}, ...). */
+    public String topology() {
+        return context.processor().settings().topology().name().toLowerCase().replace('_', '-');
+    }
+
     /**
      * Stops accepting connections, drains the processor so every accepted request is answered,
      * then closes connections and I/O threads. The processor is closed too. Idempotent: a second

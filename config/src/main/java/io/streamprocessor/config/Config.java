@@ -1,0 +1,210 @@
+package io.streamprocessor.config;
+
+import io.streamprocessor.config.expr.ExpressionException;
+import io.streamprocessor.config.pipeline.Pipeline;
+import io.streamprocessor.config.pipeline.SinkTypes;
+import io.streamprocessor.engine.window.WindowSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Loads the configuration: command-line flags over environment variables ({@code SP_*}) over a
+ * YAML file ({@code --config FILE} or {@code SP_CONFIG}) over the defaults of {@link Options}.
+ * Every mistake stops loading with a {@link ConfigException} whose message names the source and
+ * line, the key, the problem and what is allowed. Stateless; call from any thread.
+ */
+public final class Config {
+    static final String CONFIG_VARIABLE = "SP_CONFIG";
+    static final String SINKS_VARIABLE = "SP_SINKS";
+
+    private Config() {
+    }
+
+    /**
+     * The effective configuration for these arguments and environment.
+     *
+     * @throws ConfigException on any mistake, with a one-line message for a person
+     */
+    public static LoadedConfig load(String[] args, Map<String, String> environment) {
+        CommandLine flags = CommandLine.parse(args);
+        if (flags.help) {
+            return LoadedConfig.help();
+        }
+        Settings settings = new Settings();
+        List<Declared.Step> steps = List.of();
+        List<Declared.Sink> sinks = List.of();
+        Declared.Raw file = flags.config;
+        if (file == null && environment.get(CONFIG_VARIABLE) != null) {
+            file = new Declared.Raw(environment.get(CONFIG_VARIABLE), Origin.environment(CONFIG_VARIABLE));
+        }
+        if (file != null) {
+            if (file.text().isBlank()) {
+                throw new ConfigException(file.origin() + ": the configuration file name is empty");
+            }
+            YamlSource yaml = YamlSource.read(file.text());
+            yaml.values.forEach((o, raw) -> apply(settings, o, raw));
+            steps = yaml.steps;
+            if (yaml.sinks != null) {
+                sinks = yaml.sinks;
+            }
+        }
+        Map<String, String> sorted = new TreeMap<>(environment);
+        Declared.Raw envSinks = null;
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("SP_") || name.equals(CONFIG_VARIABLE)) {
+                continue;
+            }
+            Declared.Raw raw = new Declared.Raw(e.getValue(), Origin.environment(name));
+            if (name.equals(SINKS_VARIABLE)) {
+                envSinks = raw;
+                continue;
+            }
+            Option<?> option = byVariable(name);
+            if (option == null) {
+                throw new ConfigException("environment " + name + ": unknown setting"
+                    + YamlSource.suggest(name, variables()) + "; variables starting with SP_ configure "
+                    + "stream-processor (--help lists them)");
+            }
+            apply(settings, option, raw);
+        }
+        if (envSinks != null) {
+            sinks = sinks(envSinks);
+        }
+        flags.values.forEach((o, raw) -> apply(settings, o, raw));
+        if (flags.sinks != null) {
+            sinks = sinks(flags.sinks);
+        }
+        checkWindow(settings);
+        checkRing(settings);
+        Pipeline pipeline = pipeline(steps, sinks);
+        LoadedConfig loaded = new LoadedConfig(settings, pipeline, steps, sinks,
+            file == null ? null : file.text(), flags.printConfig);
+        loaded.check();
+        return loaded;
+    }
+
+    /** Every option, its flag, environment variable, default and meaning, and the file's layout. */
+    public static String help() {
+        return Help.text();
+    }
+
+    private static <T> void apply(Settings settings, Option<T> option, Declared.Raw raw) {
+        T value;
+        try {
+            value = option.type().parse(raw.text());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(raw.origin(), option.key(), e.getMessage());
+        }
+        settings.set(option, value, raw.origin(), raw.text());
+    }
+
+    private static Option<?> byVariable(String name) {
+        for (Option<?> o : Options.ALL) {
+            if (o.environmentVariable().equals(name)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> variables() {
+        List<String> names = new ArrayList<>(List.of(CONFIG_VARIABLE, SINKS_VARIABLE));
+        Options.ALL.forEach(o -> names.add(o.environmentVariable()));
+        return names;
+    }
+
+    /** {@code console,metrics}; empty or {@code none} for no sinks. */
+    private static List<Declared.Sink> sinks(Declared.Raw raw) {
+        List<Declared.Sink> sinks = new ArrayList<>();
+        String text = raw.text().trim();
+        if (text.isEmpty() || text.equals("none")) {
+            return sinks;
+        }
+        for (String part : text.split(",")) {
+            String type = part.trim();
+            if (!SinkTypes.exists(type)) {
+                throw ConfigException.at(raw.origin(), "sinks", "unknown sink type '" + type + "'"
+                    + YamlSource.suggest(type, SinkTypes.names()) + "; allowed: "
+                    + String.join(", ", SinkTypes.names()) + " (comma-separated), or none");
+            }
+            sinks.add(new Declared.Sink(type, "sinks", raw.origin()));
+        }
+        return sinks;
+    }
+
+    private static void checkWindow(Settings s) {
+        Duration size = s.get(Options.WINDOW_SIZE);
+        Duration slide = s.get(Options.WINDOW_SLIDE);
+        Origin sizeAt = s.origin(Options.WINDOW_SIZE);
+        Origin slideAt = s.origin(Options.WINDOW_SLIDE);
+        String sizeText = s.text(Options.WINDOW_SIZE);
+        String slideText = s.text(Options.WINDOW_SLIDE);
+        if (size.toMillis() % slide.toMillis() != 0) {
+            if (sizeAt.kind().compareTo(slideAt.kind()) > 0) {
+                throw ConfigException.at(sizeAt, "window.size", sizeText + " is not a multiple of window.slide "
+                    + slideText + (slideAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + slideAt + ")")
+                    + "; the size must be a whole multiple of the slide");
+            }
+            boolean sameFile = sizeAt.kind() == Origin.Kind.FILE && slideAt.kind() == Origin.Kind.FILE;
+            throw ConfigException.at(slideAt, "window.slide", slideText + " does not divide window.size " + sizeText
+                + (sizeAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : sameFile ? "" : " (" + sizeAt + ")")
+                + "; the size must be a whole multiple of the slide");
+        }
+        try {
+            new WindowSpec(size.toMillis(), slide.toMillis(), s.get(Options.WINDOW_RETENTION).toMillis());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.at(slideAt, "window.slide", e.getMessage());
+        }
+    }
+
+    /** The server takes a batch whole or not at all, so the ring must hold the largest batch. */
+    private static void checkRing(Settings s) {
+        int ring = s.get(Options.RING_SIZE);
+        int batch = s.get(Options.MAX_BATCH_EVENTS);
+        if (ring >= batch) {
+            return;
+        }
+        Origin ringAt = s.origin(Options.RING_SIZE);
+        Origin batchAt = s.origin(Options.MAX_BATCH_EVENTS);
+        int least = Integer.highestOneBit(batch - 1) << 1;
+        if (batchAt.kind().compareTo(ringAt.kind()) > 0) {
+            throw ConfigException.at(batchAt, "server.max-batch-events", batch + " is larger than processor.ring-size "
+                + ring + (ringAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + ringAt + ")")
+                + ": a full batch could never be taken; allowed: at most " + ring + ", or a larger ring");
+        }
+        throw ConfigException.at(ringAt, "processor.ring-size", ring + " is smaller than server.max-batch-events "
+            + batch + (batchAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + batchAt + ")")
+            + ": a full batch could never be taken; allowed: a power of two of at least " + least
+            + ", or fewer batch events");
+    }
+
+    private static Pipeline pipeline(List<Declared.Step> steps, List<Declared.Sink> sinks) {
+        Pipeline.Builder b = Pipeline.builder();
+        for (Declared.Step d : steps) {
+            try {
+                d.step().check();
+            } catch (ExpressionException e) {
+                throw ConfigException.at(d.origin(), d.key(), expressionProblem(d.step(), e));
+            }
+            b.step(d.step());
+        }
+        sinks.forEach(s -> b.sink(s.type()));
+        return b.build();
+    }
+
+    private static String expressionProblem(Pipeline.Step step, ExpressionException e) {
+        String text = switch (step.kind()) {
+            case SET -> step.expression();
+            default -> step.argument();
+        };
+        if (e.position() == 0) {
+            return e.getMessage();
+        }
+        return e.getMessage() + " (at character " + e.position() + " of \"" + text + "\")";
+    }
+}

@@ -1,0 +1,135 @@
+package io.streamprocessor.config;
+
+import io.streamprocessor.engine.event.FieldPath;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting the engine and the server take, with the defaults of the HTTP API: the server
+ * is useful with no file at all. {@code --help} and {@code --print-config} list them in this
+ * order. Pipeline steps and sinks are lists and live in the file (sinks also in {@code SP_SINKS}
+ * and {@code --sinks}); see {@link Config}.
+ */
+public final class Options {
+    private Options() {
+    }
+
+    private static final int MAX_INT = Integer.MAX_VALUE;
+
+    // ------------------------------------------------------------------ server
+    public static final Option<String> HOST = new Option<>("server.host",
+        ValueType.text("a host name or IP address", h -> { }), "127.0.0.1", "address to listen on", "--host");
+    public static final Option<Integer> PORT = new Option<>("server.port",
+        ValueType.integer(0, 65_535, false), 8000, "port to listen on; 0 picks a free one", "--port");
+    public static final Option<Integer> EVENT_LOOPS = new Option<>("server.event-loops",
+        ValueType.integer(0, 1024, true), 0, "I/O threads; auto is one per two cores", "--event-loops");
+    public static final Option<Long> MAX_BODY_SIZE = new Option<>("server.max-body-size",
+        ValueType.size(1, 1L << 30, false), 16L << 20, "larger request bodies get 413", null);
+    public static final Option<Integer> MAX_BATCH_EVENTS = new Option<>("server.max-batch-events",
+        ValueType.integer(1, 10_000_000, false), 10_000, "larger batches get 413 and nothing of them is processed", null);
+    public static final Option<Integer> MAX_PENDING_PER_CONNECTION = new Option<>("server.max-pending-per-connection",
+        ValueType.integer(1, 65_536, false), 64, "pipelined requests awaiting answers before a connection stops being read", null);
+    public static final Option<Long> MAX_BUFFERED_BODY = new Option<>("server.max-buffered-body",
+        ValueType.size(1 << 20, Long.MAX_VALUE / 2, true), 0L,
+        "request bytes buffered across all connections before 503; auto is a quarter of the heap, at least 64MiB", null);
+    public static final Option<Duration> REQUEST_TIMEOUT = new Option<>("server.request-timeout",
+        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(1)), Duration.ofSeconds(10),
+        "a request not fully received this long after its last byte gets 408", null);
+    public static final Option<Duration> IDLE_TIMEOUT = new Option<>("server.idle-timeout",
+        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(1)), Duration.ofSeconds(60),
+        "an idle keep-alive connection is closed after this long", null);
+    public static final Option<Long> MAX_INITIAL_LINE = new Option<>("server.max-initial-line",
+        ValueType.size(256, 1 << 20, false), 4096L, "longest request line", null);
+    public static final Option<Long> MAX_HEADER_SIZE = new Option<>("server.max-header-size",
+        ValueType.size(1024, 1 << 24, false), 16_384L, "largest request headers", null);
+
+    // ------------------------------------------------------------------ processor
+    public static final Option<Integer> RING_SIZE = new Option<>("processor.ring-size",
+        ValueType.integer(2, 1 << 24, v -> Integer.bitCount(v) == 1, "a power of two"), 16_384,
+        "slots in the ring; bounds the events in flight (full: 503)", null);
+    public static final Option<String> TOPOLOGY = new Option<>("processor.topology",
+        ValueType.choice("auto", "inline", "single", "fused", "per-stage"), "auto",
+        "stages on threads: inline (0: the I/O threads run them), single (1), fused (2), per-stage (6); "
+            + "auto picks by cores", "--topology");
+    public static final Option<String> WAIT_STRATEGY = new Option<>("processor.wait-strategy",
+        ValueType.choice("auto", "blocking", "sleeping", "yielding", "busy-spin"), "auto",
+        "how idle stage threads wait; auto yields with cores to spare, sleeps otherwise", null);
+    public static final Option<Integer> MAX_BATCH_SIZE = new Option<>("processor.max-batch-size",
+        ValueType.integer(1, 1 << 20, false), 1024, "most events a stage takes in one batch", null);
+    public static final Option<Duration> DRAIN_TIMEOUT = new Option<>("processor.drain-timeout",
+        ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(30),
+        "how long shutdown waits for accepted events to drain", null);
+
+    // ------------------------------------------------------------------ window
+    public static final Option<Duration> WINDOW_SIZE = new Option<>("window.size",
+        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(366)), Duration.ofSeconds(60),
+        "window length W; a multiple of the slide", null);
+    public static final Option<Duration> WINDOW_SLIDE = new Option<>("window.slide",
+        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(366)), Duration.ofSeconds(10),
+        "window slide S; equal to the size for tumbling windows", null);
+    public static final Option<Duration> WINDOW_RETENTION = new Option<>("window.retention",
+        ValueType.duration(Duration.ZERO, Duration.ofDays(366)), Duration.ofMinutes(5),
+        "how long past its end (on the watermark) a window is kept", null);
+
+    // ------------------------------------------------------------------ events
+    public static final Option<String> VALUE_PATH = new Option<>("events.value-path",
+        ValueType.text("a member of data such as data.value or data.latency.ms", Options::checkPath), "data.value",
+        "the number windows aggregate", null);
+    public static final Option<Duration> MAX_FUTURE_SKEW = new Option<>("events.max-future-skew",
+        ValueType.duration(Duration.ZERO, Duration.ofDays(3650)), Duration.ofHours(1),
+        "events stamped further ahead of the server clock are rejected", null);
+    public static final Option<String> UNKNOWN_FIELDS = new Option<>("events.unknown-fields",
+        ValueType.choice("reject", "allow"), "reject", "unknown top-level event fields: reject (400) or allow", null);
+    public static final Option<Integer> MAX_DEPTH = new Option<>("events.max-depth",
+        ValueType.integer(1, 60, false), 16, "deepest nesting of data", null);
+    public static final Option<Integer> MAX_FIELDS = new Option<>("events.max-fields",
+        ValueType.integer(1, 1_000_000, false), 256, "most members in data, at every depth", null);
+    public static final Option<Integer> MAX_DATA_TOKENS = new Option<>("events.max-data-tokens",
+        ValueType.integer(16, 1 << 24, false), 65_536, "hard bound on JSON tokens of one event's data", null);
+    public static final Option<Long> MAX_DATA_SIZE = new Option<>("events.max-data-size",
+        ValueType.size(1024, 1 << 30, false), 1L << 20, "hard bound on text bytes of one event's data", null);
+
+    // ------------------------------------------------------------------ cardinality
+    public static final Option<Integer> TYPES_PER_WINDOW = new Option<>("cardinality.types-per-window",
+        ValueType.integer(1, 1_000_000, false), 1000, "types listed per window; the rest under _other", null);
+    public static final Option<Integer> MAX_TYPES = new Option<>("cardinality.max-types",
+        ValueType.integer(1, 10_000_000, false), 10_000, "distinct types remembered for the life of the process", null);
+    public static final Option<Integer> MAX_SOURCES = new Option<>("cardinality.max-sources",
+        ValueType.integer(1, 100_000_000, false), 100_000, "distinct sources remembered for the life of the process", null);
+    public static final Option<Integer> MAX_METRIC_KEYS = new Option<>("cardinality.max-metric-keys",
+        ValueType.integer(1, 10_000_000, false), 10_000, "type:source pairs counted in /stats; the rest under _other", null);
+    public static final Option<Integer> EXACT_DISTINCT_SOURCES = new Option<>("cardinality.exact-distinct-sources",
+        ValueType.integer(1, 10_000_000, false), 10_000, "distinct sources counted exactly per window before estimating", null);
+
+    /** Every option, in the order of help and print-config. */
+    public static final List<Option<?>> ALL = List.of(
+        HOST, PORT, EVENT_LOOPS, MAX_BODY_SIZE, MAX_BATCH_EVENTS, MAX_PENDING_PER_CONNECTION, MAX_BUFFERED_BODY,
+        REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_INITIAL_LINE, MAX_HEADER_SIZE,
+        RING_SIZE, TOPOLOGY, WAIT_STRATEGY, MAX_BATCH_SIZE, DRAIN_TIMEOUT,
+        WINDOW_SIZE, WINDOW_SLIDE, WINDOW_RETENTION,
+        VALUE_PATH, MAX_FUTURE_SKEW, UNKNOWN_FIELDS, MAX_DEPTH, MAX_FIELDS, MAX_DATA_TOKENS, MAX_DATA_SIZE,
+        TYPES_PER_WINDOW, MAX_TYPES, MAX_SOURCES, MAX_METRIC_KEYS, EXACT_DISTINCT_SOURCES);
+
+    /** Sections of the file holding options, in order; {@code pipeline} and {@code sinks} are lists. */
+    public static final List<String> SECTIONS = List.of("server", "processor", "window", "events", "cardinality");
+
+    static final Map<String, Option<?>> BY_KEY = new LinkedHashMap<>();
+
+    static {
+        for (Option<?> o : ALL) {
+            BY_KEY.put(o.key(), o);
+        }
+    }
+
+    private static void checkPath(String path) {
+        try {
+            FieldPath.of(path);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + path + "' is not a member path; expected names separated by "
+                + "dots such as data.value or data.latency.ms");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.streamprocessor.config.pipeline;
+
+import io.streamprocessor.config.expr.ExpressionException;
+import io.streamprocessor.config.expr.Expressions;
+import io.streamprocessor.engine.event.FieldPath;
+import io.streamprocessor.engine.event.MutableEvent;
+import io.streamprocessor.engine.pipeline.EventFilter;
+import io.streamprocessor.engine.pipeline.EventTransform;
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A declared pipeline: an ordered list of steps (filter, drop, set, rename, remove) and a list of
+ * sink types, the same whether it comes from the configuration file or from Java:
+ *
+ * <pre>{@code
+ * Pipeline.builder().filter("data.value > 0").set("normalized", "data.value / 100").sink("console")
+ *     .build().applyTo(StreamProcessor.builder());
+ * }</pre>
+ *
+ * Steps are kept as text and compiled by {@link #build()} (so mistakes surface once, at
+ * startup) and again by each {@link #applyTo}, which gives every processor its own evaluators.
+ * Immutable.
+ */
+public final class Pipeline {
+    /** What a step does. */
+    public enum Kind {
+        /** Keeps the events for which the condition holds. */
+        FILTER,
+        /** Drops the events for which the condition holds. */
+        DROP,
+        /** Sets a member of data to the value of an expression. */
+        SET,
+        /** Moves a member of data to another name. */
+        RENAME,
+        /** Deletes a member of data. */
+        REMOVE;
+
+        /** The word used in the file: {@code filter}, {@code drop}, ... */
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * One step. {@code argument} is the condition (filter, drop), the target member (set), the
+     * member to move (rename) or to delete (remove); {@code expression} the value of a set, the new
+     * name of a rename, and null otherwise.
+     */
+    public record Step(Kind kind, String argument, String expression) {
+        boolean decides() {
+            return kind == Kind.FILTER || kind == Kind.DROP;
+        }
+
+        /** Compiles the step: an {@link EventFilter} for filter and drop, an {@link EventTransform} otherwise. */
+        Object compile() {
+            return switch (kind) {
+                case FILTER -> Expressions.condition(argument);
+                case DROP -> {
+                    EventFilter condition = Expressions.condition(argument);
+                    yield (EventFilter) e -> !condition.test(e);
+                }
+                case SET -> Expressions.assignment(argument, expression);
+                case RENAME -> {
+                    FieldPath from = Expressions.target(argument);
+                    FieldPath to = Expressions.target(expression);
+                    yield (EventTransform) e -> e.rename(from, to);
+                }
+                case REMOVE -> {
+                    FieldPath path = Expressions.target(argument);
+                    yield (EventTransform) e -> e.remove(path);
+                }
+            };
+        }
+
+        /** Checks the step compiles. @throws ExpressionException when it does not */
+        public void check() {
+            compile();
+        }
+
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case FILTER, DROP, REMOVE -> kind.word() + ": " + argument;
+                case SET -> "set: " + argument + " = " + expression;
+                case RENAME -> "rename: " + argument + " -> " + expression;
+            };
+        }
+    }
+
+    private static final Pipeline EMPTY = new Pipeline(List.of(), List.of());
+
+    private final List<Step> steps;
+    private final List<String> sinks;
+
+    private Pipeline(List<Step> steps, List<String> sinks) {
+        this.steps = List.copyOf(steps);
+        this.sinks = List.copyOf(sinks);
+    }
+
+    public static Pipeline empty() {
+        return EMPTY;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public List<Step> steps() {
+        return steps;
+    }
+
+    public List<String> sinks() {
+        return sinks;
+    }
+
+    /**
+     * Adds the steps and sinks to a processor builder, each compiled afresh. Filters and drops that
+     * come before the first set, rename or remove become the processor's filters; the transforms
+     * its transforms. When a filter or drop comes after a transform, everything from the first
+     * transform on runs in order as one filter (the engine runs all filters before all transforms,
+     * and only a filter can drop an event), so events dropped there still count as filtered.
+     */
+    public ProcessorSettings.Builder applyTo(ProcessorSettings.Builder builder) {
+        int firstTransform = 0;
+        while (firstTransform < steps.size() && steps.get(firstTransform).decides()) {
+            builder.addFilter((EventFilter) steps.get(firstTransform).compile());
+            firstTransform++;
+        }
+        List<Step> rest = steps.subList(firstTransform, steps.size());
+        if (rest.stream().anyMatch(Step::decides)) {
+            Object[] compiled = new Object[rest.size()];
+            for (int i = 0; i < compiled.length; i++) {
+                compiled[i] = rest.get(i).compile();
+            }
+            builder.addFilter(new OrderedSteps(compiled));
+        } else {
+            for (Step s : rest) {
+                builder.addTransform((EventTransform) s.compile());
+            }
+        }
+        for (String sink : sinks) {
+            builder.addSink(SinkTypes.create(sink));
+        }
+        return builder;
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline" + steps + " sinks " + sinks;
+    }
+
+    /** Builds a {@link Pipeline}; not thread-safe. */
+    public static final class Builder {
+        private final List<Step> steps = new ArrayList<>();
+        private final List<String> sinks = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Keeps events for which {@code condition} holds, e.g. {@code data.value > 0}. */
+        public Builder filter(String condition) {
+            return step(new Step(Kind.FILTER, condition, null));
+        }
+
+        /** Drops events for which {@code condition} holds, e.g. {@code data.level == "debug"}. */
+        public Builder drop(String condition) {
+            return step(new Step(Kind.DROP, condition, null));
+        }
+
+        /** Sets member {@code target} of data, e.g. {@code set("normalized", "data.value / 100")}. */
+        public Builder set(String target, String expression) {
+            return step(new Step(Kind.SET, target, expression));
+        }
+
+        public Builder rename(String from, String to) {
+            return step(new Step(Kind.RENAME, from, to));
+        }
+
+        public Builder remove(String member) {
+            return step(new Step(Kind.REMOVE, member, null));
+        }
+
+        public Builder step(Step step) {
+            steps.add(step);
+            return this;
+        }
+
+        /** Adds a sink by type: {@link SinkTypes#names()}. */
+        public Builder sink(String type) {
+            if (!SinkTypes.exists(type)) {
+                throw new IllegalArgumentException(SinkTypes.unknown(type));
+            }
+            sinks.add(type);
+            return this;
+        }
+
+        /**
+         * Checks every step compiles and returns the pipeline.
+         *
+         * @throws ExpressionException naming the first step that does not compile
+         */
+        public Pipeline build() {
+            for (Step s : steps) {
+                s.check();
+            }
+            return new Pipeline(steps, sinks);
+        }
+    }
+
+    /**
+     * Filters and transforms interleaved, run in their declared order as one filter. The engine
+     * hands filters the slot itself, which is a {@link MutableEvent}; the cast is checked.
+     */
+    static final class OrderedSteps implements EventFilter {
+        /** Per step, either its filter or its transform; the other is null. */
+        private final EventFilter[] filters;
+        private final EventTransform[] transforms;
+
+        OrderedSteps(Object[] steps) {
+            filters = new EventFilter[steps.length];
+            transforms = new EventTransform[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                if (steps[i] instanceof EventFilter f) {
+                    filters[i] = f;
+                } else {
+                    transforms[i] = (EventTransform) steps[i];
+                }
+            }
+        }
+
+        @Override
+        public boolean test(io.streamprocessor.engine.event.EventView event) {
+            if (!(event instanceof MutableEvent e)) {
+                throw new IllegalStateException("a pipeline with a filter after a transform needs a mutable event");
+            }
+            for (int i = 0; i < filters.length; i++) {
+                EventFilter f = filters[i];
+                if (f != null) {
+                    if (!f.test(e)) {
+                        return false;
+                    }
+                } else {
+                    transforms[i].apply(e);
+                }
+            }
+            return true;
+        }
+    }
+}

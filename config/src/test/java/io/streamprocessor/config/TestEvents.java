@@ -1,0 +1,73 @@
+package io.streamprocessor.config;
+
+import io.streamprocessor.engine.event.DataTape;
+import io.streamprocessor.engine.event.EventJson;
+import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventView;
+import io.streamprocessor.engine.event.FieldPath;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** Test helpers: events written into slots from JSON text, and read back as JSON. */
+public final class TestEvents {
+    private TestEvents() {
+    }
+
+    /** A slot holding an event of this type and source with {@code data} from JSON (JSON is YAML). */
+    public static EventSlot event(String type, String source, String dataJson) {
+        EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 1 << 16);
+        slot.begin(null, 0, 1_700_000_000_000L, 0L);
+        slot.id("evt-1").type(type).source(source).timestamp(1_699_999_999_000L);
+        if (dataJson != null) {
+            writeData(slot.data(), dataJson);
+        }
+        return slot;
+    }
+
+    /** Writes a JSON object into the tape. */
+    public static void writeData(DataTape tape, String json) {
+        write(tape, new Load(LoadSettings.builder().build()).loadFromString(json));
+    }
+
+    public static EventSlot data(String dataJson) {
+        return event("metric", "web-1", dataJson);
+    }
+
+    private static void write(DataTape tape, Object v) {
+        if (v instanceof Map<?, ?> m) {
+            tape.startObject();
+            m.forEach((k, x) -> {
+                tape.name(String.valueOf(k));
+                write(tape, x);
+            });
+            tape.endObject();
+        } else if (v instanceof List<?> l) {
+            tape.startArray();
+            l.forEach(x -> write(tape, x));
+            tape.endArray();
+        } else if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+            tape.number(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            tape.number(n.doubleValue());
+        } else if (v instanceof Boolean b) {
+            tape.bool(b);
+        } else if (v == null) {
+            tape.nullValue();
+        } else {
+            tape.string(String.valueOf(v));
+        }
+    }
+
+    /** The event's {@code data} as JSON. */
+    public static String dataJson(EventView e) {
+        EventJson json = new EventJson();
+        int n = json.encode(e);
+        String all = new String(json.buffer(), 0, n, StandardCharsets.UTF_8);
+        return all.substring(all.indexOf("\"data\":") + 7, all.length() - 1);
+    }
+}

@@ -1,0 +1,191 @@
+package io.streamprocessor.config.expr;
+
+import io.streamprocessor.config.TestEvents;
+import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.pipeline.EventFilter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Conditions against a table of events, missing members, nulls and wrong types included. */
+class ExpressionsTest {
+    private static final String EVENT = """
+        {"value": 42, "neg": -3, "zero": 0, "ratio": 0.25, "text": "42", "level": "debug", "nothing": null,
+         "flag": true, "off": false, "user": {"id": "u-7", "age": 31}, "list": [1, 2], "copy": 42,
+         "uni": "h\\u00e9llo w\\u00f6rld", "emoji": "\\ud83d\\ude00!",
+         "user-agent": "curl/8", "http": {"status-code": 503}}""";
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = "=>", textBlock = """
+        data.value > 0                                   => true
+        data.value > 42                                  => false
+        data.value >= 42                                 => true
+        data.value == 42                                 => true
+        data.value != 42                                 => false
+        data.value < 100 && data.value > 10              => true
+        0 < data.value                                   => true
+        -data.neg == 3                                   => true
+        data.ratio * 4 == 1                              => true
+        data.value / 0 > 0                               => false
+        data.value % 5 == 2                              => true
+        data.value + data.neg == 39                      => true
+        abs(data.neg) == 3 && min(data.value, 7) == 7    => true
+        round(2.5) == 3 && round(-2.5) == -3 && floor(data.ratio) == 0 && ceil(data.ratio) == 1 => true
+        max(data.missing, 1) > 0                         => false
+        data.missing > 0                                 => false
+        data.missing < 0                                 => false
+        data.missing == 0                                => false
+        data.missing != 0                                => false
+        !(data.missing > 0)                              => true
+        data.nothing > 0                                 => false
+        data.nothing == null                             => true
+        data.nothing != null                             => false
+        data.value != null                               => true
+        data.missing == null                             => false
+        data.missing != null                             => false
+        data.text > 0                                    => false
+        data.text == 42                                  => false
+        data.text != 42                                  => false
+        data.value == "42"                               => false
+        data.text == "42"                                => true
+        data.user > 0                                    => false
+        data.list == 1                                   => false
+        data.user.age > 30                               => true
+        data.user.id == "u-7"                            => true
+        data.user.id.startsWith("u-")                    => true
+        data.user.missing.deeper == 1                    => false
+        data.value.deeper == 1                           => false
+        type == "metric"                                 => true
+        type != "metric"                                 => false
+        "metric" == type                                 => true
+        type == "metric" && source.startsWith("web-")    => true
+        source.endsWith("-1") && source.contains("eb")   => true
+        source.startsWith("api")                         => false
+        type in ["log", "metric"]                        => true
+        type in ["log", "trace"]                         => false
+        data.level in ["debug", "trace"]                 => true
+        data.value in [1, 42]                            => true
+        data.missing in [1, 42]                          => false
+        data.level == "debug"                            => true
+        data.level != "debug"                            => false
+        data.level != "info"                             => true
+        data.missing != "info"                           => false
+        data.level.contains("bug")                       => true
+        data.level.endsWith("bug")                       => true
+        data.value.startsWith("4")                       => false
+        has(data.userId)                                 => false
+        has(data.user)                                   => true
+        has(data.user.id)                                => true
+        has(data.nothing)                                => true
+        data.flag                                        => true
+        data.off                                         => false
+        !data.off                                        => true
+        data.missing                                     => false
+        !data.missing                                    => true
+        data.value                                       => false
+        data.flag == true                                => true
+        data.flag != true                                => false
+        data.off == false                                => true
+        data.off != true                                 => true
+        data.value == true                               => false
+        data.value != true                               => false
+        data.copy == data.value                          => true
+        data.copy != data.value                          => false
+        data.text == data.value                          => false
+        data.text != data.value                          => false
+        data.missing == data.value                       => false
+        data.level == data.level                         => true
+        data.flag == data.flag                           => true
+        data.nothing == data.nothing                     => true
+        data.uni == "héllo wörld"                        => true
+        data.uni.contains("wö")                          => true
+        data.emoji.startsWith("😀")                      => true
+        data.level == type                               => false
+        type == type                                     => true
+        (data.value > 100 ? "big" : "small") == "small"  => true
+        (data.value > 0 ? data.value : 0) == 42          => true
+        (data.missing > 0 || data.value > 0) && !(data.level == "info") => true
+        timestamp == 1699999999000                       => true
+        receivedAt > timestamp                           => true
+        true                                             => true
+        data["user-agent"].startsWith("curl")            => true
+        data.http["status-code"] >= 500                  => true
+        data["http"]["status-code"] == 503               => true
+        1 < 2 && "a" != "b"                              => true
+        null == null                                     => true
+        1e3 == 1000 && 2.5E-1 == 0.25                    => true
+        """)
+    void conditionOnTheEvent(String expression, boolean expected) {
+        EventSlot e = TestEvents.data(EVENT);
+        EventFilter f = Expressions.condition(expression);
+        assertEquals(expected, f.test(e), expression);
+        assertEquals(expected, f.test(e), "evaluating twice gives the same answer: " + expression);
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        data.value > 0            | {}                       | false
+        data.value > 0            | {"value": null}          | false
+        data.value > 0            | {"value": "12"}          | false
+        data.value > 0            | {"value": true}          | false
+        data.value > 0            | {"value": [1]}           | false
+        data.value > 0            | {"value": {"x": 1}}      | false
+        data.value > 0            | {"value": 0.0001}        | true
+        data.value > 0            | {"value": -1}            | false
+        data.level == "debug"     | {"level": 5}             | false
+        data.level == "debug"     | {"level": "debugger"}    | false
+        data.level == "debug"     | {"lev": "debug"}         | false
+        has(data.userId)          | {"userId": null}         | true
+        has(data.userId)          | {"user": {"Id": 1}}      | false
+        data.a.b == 1             | {"a": {"b": 1}}          | true
+        data.a.b == 1             | {"a": [1]}               | false
+        data.a.b == 1             | {"b": 1, "a": {"c": {"b": 1}}} | false
+        """)
+    void missingNullAndWrongTypesAreFalseNeverExceptions(String expression, String data, boolean expected) {
+        assertEquals(expected, Expressions.condition(expression).test(TestEvents.data(data)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        data.value >> 0          | expected a value
+        data.value > 0 &&        | expected a value
+        data.value = 0           | compare with ==
+        data.value > 0 & true    | 'and' is written &&
+        value > 0                | unknown name 'value'
+        data > 0                 | data is an object
+        type > 0                 | cannot compare a string with a number
+        type < "m"               | strings compare with == and != only
+        type                     | type is a string, not a condition
+        data.value + 1           | not a condition
+        type + 1 > 0             | + works on numbers only
+        "abc                     | string not closed
+        foo(data.x)              | unknown function foo()
+        source.matches("x")      | unknown method matches()
+        has(type)                | has() takes one member of data
+        has(data.a, data.b)      | has() takes one member of data
+        min(1) > 0               | min() takes 2 arguments
+        type == null             | only members of data can be null
+        data.x < null            | null can only be compared with == or !=
+        1 < 2 < 3                | comparisons do not chain
+        data.x in ["a", 1]       | only strings or only numbers
+        type in [1, 2]           | cannot look for a string in a list of numbers
+        (data.x > 1              | expected ')'
+        data.x > 1 ? 1 : "a"     | the branches of ?: differ
+        data.value 0             | an operator such as &&
+        type.x == 1              | type has no members
+        data.x > 1x              | a number cannot be followed by
+        data[1] > 0              | expected a member name in quotes after '['
+        data["a.b"] > 0          | names cannot be empty or contain '.'
+        data["a" > 0             | expected ']' to close the '['
+        "a\\q" == data.x         | unknown escape
+        """)
+    void mistakesAreReportedAtCompileTime(String expression, String message) {
+        ExpressionException e = org.junit.jupiter.api.Assertions.assertThrows(ExpressionException.class,
+            () -> Expressions.condition(expression));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(message),
+            () -> "'" + e.getMessage() + "' should contain '" + message + "'");
+        org.junit.jupiter.api.Assertions.assertTrue(e.position() >= 1 && e.position() <= expression.length() + 1,
+            () -> "position " + e.position());
+    }
+}
