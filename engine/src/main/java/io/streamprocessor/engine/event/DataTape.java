@@ -490,22 +490,12 @@ public final class DataTape {
             ref[startToken] = closeAt;
             closeAt++;
         }
-        int depth = depthOf(valueAt);
-        if (depth > maxDepth) {
-            maxDepth = depth;
+        // The new scalar sits in the object of its last parent: the data object is depth 1, so that
+        // object is at depth path.segments().
+        if (path.segments() > maxDepth) {
+            maxDepth = path.segments();
         }
         return valueAt;
-    }
-
-    private int depthOf(int token) {
-        int depth = 0;
-        for (int i = 0; i < token; i++) {
-            byte k = kind[i];
-            if ((k == OBJECT_START || k == ARRAY_START) && ref[i] > token) {
-                depth++;
-            }
-        }
-        return depth;
     }
 
     private int findMember(int object, byte[] name) {
