@@ -153,37 +153,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             respond(ex, Responses.busy(ctx.alloc(), "pipeline full, retry later"));
             return;
         }
-        String error = null;
-        try (JsonParser p = decoder.parser(new ByteBufInputStream(req.content()))) {
-            EventSlot slot = in.slot(0).uncountedIfRejected();
-            JsonToken t = p.nextToken();
-            if (t == JsonToken.START_OBJECT) {
-                decoder.decodeObject(p, slot);
-                if (p.nextToken() != null) {
-                    error = "malformed JSON: unexpected content after the event";
-                }
-            } else if (t == null) {
-                error = "malformed JSON: empty body";
-            } else {
-                p.skipChildren();
-                error = p.nextToken() == null ? Rejection.NOT_AN_OBJECT.message()
-                    : "malformed JSON: unexpected content after the value";
-            }
-        } catch (IOException e) {
-            error = malformed(e);
-        } catch (RuntimeException e) {
-            server.errors().onError("decode /events", e);
-            error = "invalid request body";
-        } finally {
-            if (error == null) {
-                in.publish();
-            } else {
-                in.publishVoid();
-            }
-        }
-        if (error != null) {
-            respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, error));
-        }
+        decodeAndPublish(ex, in, decoder, req.content(), 0);
     }
 
     private void ingestBatch(Exchange ex, FullHttpRequest req, long arrivalNanos) {
@@ -219,38 +189,67 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
             respond(ex, Responses.busy(ctx.alloc(), "pipeline full, retry later"));
             return;
         }
-        String error = null;
+        decodeAndPublish(ex, in, decoder, body, n);
+    }
+
+    /**
+     * Decodes the body into the slots just claimed and publishes them; if the body turns out
+     * malformed, publishes them void (no stage counts them) and answers 400 naming the problem.
+     *
+     * @param batch the number of claimed slots for a batch, 0 for a single event
+     */
+    private void decodeAndPublish(Exchange ex, Ingestor in, EventDecoder decoder, ByteBuf body, int batch) {
+        String error = "invalid request body";
+        boolean decoded = false;
         try (JsonParser p = decoder.parser(new ByteBufInputStream(body))) {
-            p.nextToken(); // '[' as the scanner found
-            for (int i = 0; i < n && error == null; i++) {
-                JsonToken t = p.nextToken();
-                if (t == JsonToken.START_OBJECT) {
-                    decoder.decodeObject(p, in.slot(i));
-                } else if (t == null || t == JsonToken.END_ARRAY) {
-                    error = "malformed JSON: unexpected end of array";
-                } else {
-                    in.slot(i).reject(Rejection.NOT_AN_OBJECT);
-                    p.skipChildren();
-                }
-            }
-            if (error == null && (p.nextToken() != JsonToken.END_ARRAY || p.nextToken() != null)) {
-                error = "malformed JSON: unexpected content after the array";
-            }
+            error = batch == 0 ? decodeSingle(p, decoder, in.slot(0).uncountedIfRejected()) : decodeBatch(p, decoder, in, batch);
+            decoded = error == null;
         } catch (IOException e) {
             error = malformed(e);
         } catch (RuntimeException e) {
-            server.errors().onError("decode /events/batch", e);
-            error = "invalid request body";
+            server.errors().onError(batch == 0 ? "decode /events" : "decode /events/batch", e);
         } finally {
-            if (error == null) {
-                in.publish();
+            if (decoded) {
+                in.publish(); // in the inline topology this may already answer the exchange
             } else {
                 in.publishVoid();
             }
         }
-        if (error != null) {
+        if (!decoded) {
             respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, error));
         }
+    }
+
+    /** One event object and nothing after it; returns the 400 message, or null when well-formed. */
+    private static String decodeSingle(JsonParser p, EventDecoder decoder, EventSlot slot) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.START_OBJECT) {
+            decoder.decodeObject(p, slot);
+            return p.nextToken() == null ? null : "malformed JSON: unexpected content after the event";
+        }
+        if (t == null) {
+            return "malformed JSON: empty body";
+        }
+        p.skipChildren();
+        return p.nextToken() == null ? Rejection.NOT_AN_OBJECT.message() : "malformed JSON: unexpected content after the value";
+    }
+
+    /** An array of exactly {@code n} elements (as the scanner counted); a non-object element is rejected alone. */
+    private static String decodeBatch(JsonParser p, EventDecoder decoder, Ingestor in, int n) throws IOException {
+        p.nextToken(); // '[' as the scanner found
+        for (int i = 0; i < n; i++) {
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.START_OBJECT) {
+                decoder.decodeObject(p, in.slot(i));
+            } else if (t == null || t == JsonToken.END_ARRAY) {
+                return "malformed JSON: unexpected end of array";
+            } else {
+                in.slot(i).reject(Rejection.NOT_AN_OBJECT);
+                p.skipChildren();
+            }
+        }
+        return p.nextToken() == JsonToken.END_ARRAY && p.nextToken() == null
+            ? null : "malformed JSON: unexpected content after the array";
     }
 
     /** For a body the scanner found empty or not an array: null when it is exactly {@code []}, else the 400 message. */
