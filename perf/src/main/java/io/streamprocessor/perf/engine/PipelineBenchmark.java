@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * threads included.
  *
  * <p>Why the score is the pipeline's rate and not the producer's: the ring is the processor's
- * default {@value #RING} slots, small enough that within milliseconds of the start the producer
+ * default 16384 slots, small enough that within milliseconds of the start the producer
  * is held back by the slowest stage; a failed claim spins ({@link RingFull}, which also counts
  * them), so in steady state the producer publishes exactly as fast as the last stage frees
  * slots. At most one ring (16K events, well under 1% of an iteration) is counted without having
@@ -54,7 +54,6 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class PipelineBenchmark {
     static final int BATCH = 64;
-    static final int RING = 16_384;
     static final long TIME_WARP = 10;
     private static final Duration SLIDE = Duration.ofSeconds(1);
     private static final Duration RETENTION = Duration.ofSeconds(60);
@@ -66,6 +65,10 @@ public class PipelineBenchmark {
     /** Window size over slide (W/S): how many overlapping windows hold each event. */
     @Param({"1", "6", "60"})
     public int panesPerWindow;
+
+    /** Slots in the ring; the processor's default, overridable with {@code -p ringSize=N} to explore. */
+    @Param({"16384"})
+    public int ringSize;
 
     private WarpedClock clock;
     private MetricsSink sink;
@@ -82,7 +85,7 @@ public class PipelineBenchmark {
             .topology(topology)
             .window(SLIDE.multipliedBy(panesPerWindow), SLIDE)
             .retention(RETENTION)
-            .ringSize(RING)
+            .ringSize(ringSize)
             .clock(clock)
             .addSink(sink)
             .build()
@@ -90,6 +93,8 @@ public class PipelineBenchmark {
         ingestor = processor.newIngestor();
         mix = new EventMix(42);
         published = 0;
+        System.out.println("pipeline: " + topology + " topology, " + processor.settings().waitStrategy()
+            + " wait strategy, " + ringSize + " slots, window " + panesPerWindow + " x 1 s");
     }
 
     @Benchmark

@@ -57,8 +57,12 @@ public class RawDisruptorBenchmark {
     private static final EventHandler<Slot> EMPTY = (slot, sequence, endOfBatch) -> { };
 
     /** The processor topology whose thread layout the empty handlers copy. */
-    @Param({"SINGLE"})
+    @Param({"SINGLE", "FUSED", "PER_STAGE"})
     public Topology topology;
+
+    /** Slots in the ring, as in {@link PipelineBenchmark}. */
+    @Param({"16384"})
+    public int ringSize;
 
     private Disruptor<Slot> disruptor;
     private RingBuffer<Slot> ring;
@@ -78,7 +82,7 @@ public class RawDisruptorBenchmark {
             case YIELDING -> new YieldingWaitStrategy();
             case BUSY_SPIN -> new BusySpinWaitStrategy();
         };
-        disruptor = new Disruptor<>(Slot::new, PipelineBenchmark.RING, r -> {
+        disruptor = new Disruptor<>(Slot::new, ringSize, r -> {
             Thread t = new Thread(r, "raw-handler");
             t.setDaemon(true);
             return t;
@@ -91,7 +95,7 @@ public class RawDisruptorBenchmark {
         }
         ring = disruptor.start();
         published = 0;
-        System.out.println("raw disruptor: " + topology + " layout, " + type + " wait strategy");
+        System.out.println("raw disruptor: " + topology + " layout, " + type + " wait strategy, " + ringSize + " slots");
     }
 
     private static EventProcessorFactory<Slot> empty() {
