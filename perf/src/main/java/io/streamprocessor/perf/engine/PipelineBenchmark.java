@@ -59,7 +59,7 @@ public class PipelineBenchmark {
     private static final Duration RETENTION = Duration.ofSeconds(60);
     private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    @Param({"SINGLE", "FUSED", "PER_STAGE"})
+    @Param({"INLINE", "SINGLE", "FUSED", "PER_STAGE"})
     public Topology topology;
 
     /** Window size over slide (W/S): how many overlapping windows hold each event. */
