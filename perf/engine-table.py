@@ -22,6 +22,17 @@ def fmt_rate(x):
     return "n/a" if math.isnan(x) else f"{x / 1e6:.2f} M"
 
 
+def median(raw):
+    """Median over every measured iteration of every fork: the steady state, without the first
+    iteration's last pane-ring growth or the last one's trial teardown (JMH counts the
+    allocation of @TearDown(Level.Trial), here the stats() check, in the last iteration)."""
+    if not raw:
+        return None
+    xs = sorted(x for fork in raw for x in fork)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def main(path):
     runs = json.load(open(path))
     raw, pipe = {}, []
@@ -37,6 +48,7 @@ def main(path):
             "score": r["primaryMetric"]["score"],
             "error": r["primaryMetric"]["scoreError"],
             "norm": sec.get("gc.alloc.rate.norm", {}).get("score"),
+            "norm_median": median(sec.get("gc.alloc.rate.norm", {}).get("rawData")),
             "rate": sec.get("gc.alloc.rate", {}).get("score"),
             "full": sec.get("ringFull", {}).get("score"),
             "seconds": r["measurementIterations"] * float(r["measurementTime"].split()[0]),
@@ -49,18 +61,19 @@ def main(path):
     ceiling = raw.get("SINGLE")
 
     print("| benchmark | topology | W/S | events/s (±99.9%) | % of raw ceiling | % of raw, same layout "
-          "| B/event (norm) | B/event (rate/score) | failed claims per batch |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| B/event (norm) | B/event (rate/score) | B/event, median iteration | failed claims per batch |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in [raw[t] for t in sorted(raw, key=lambda t: ORDER.get(t, 9))] + pipe:
         same = raw.get(row["topology"])
         pct = f"{100 * row['score'] / ceiling['score']:.1f} %" if ceiling else "-"
         pct_same = f"{100 * row['score'] / same['score']:.1f} %" if same and row["name"] != "RawDisruptorBenchmark" else "-"
         norm = f"{row['norm']:.3f}" if row["norm"] is not None else "-"
         by_rate = f"{row['rate'] * 1024 * 1024 / row['score']:.3f}" if row["rate"] is not None else "-"
+        med = f"{row['norm_median']:.3f}" if row["norm_median"] is not None else "-"
         batches = row["score"] * row["seconds"] / BATCH
         full = f"{row['full'] / batches:.1f}" if row["full"] is not None and batches > 0 else "-"
         print(f"| {row['name']} | {row['topology']} | {row['ws']} | {fmt_rate(row['score'])} (± {fmt_rate(row['error'])}) "
-              f"| {pct} | {pct_same} | {norm} | {by_rate} | {full} |")
+              f"| {pct} | {pct_same} | {norm} | {by_rate} | {med} | {full} |")
 
     print()
     by = {(r["topology"], r["ws"]): r["score"] for r in pipe}

@@ -3,7 +3,7 @@
 # beside the raw Disruptor ceiling (RawDisruptorBenchmark: empty handlers in the same 3 thread
 # layouts), all in one JMH run with -prof gc. Builds perf/target/benchmarks.jar, writes the JMH
 # log and JSON under perf/results/ and prints the table that perf/RESULTS.md records.
-# About 8 minutes on 2 cores. Writes nothing outside perf/.
+# About 14 minutes on 2 cores. Writes nothing outside perf/.
 #
 #   perf/run-engine-bench.sh                # the full run
 #   perf/run-engine-bench.sh -p ringSize=1024   # extra JMH options are appended
@@ -16,7 +16,7 @@ out=perf/results
 mkdir -p "$out"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$out/engine.log"
 java -jar perf/target/benchmarks.jar 'io\.streamprocessor\.perf\.engine\.' \
-    -f 1 -wi 5 -w 3s -i 5 -r 4s -prof gc -rf json -rff "$out/engine.json" "$@" 2>&1 | tee -a "$out/engine.log"
+    -f 2 -wi 5 -w 3s -i 4 -r 4s -prof gc -rf json -rff "$out/engine.json" "$@" 2>&1 | tee -a "$out/engine.log"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/engine.log"
 
 python3 perf/engine-table.py "$out/engine.json"
