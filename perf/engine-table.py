@@ -11,7 +11,7 @@ import math
 import sys
 
 BATCH = 64
-ORDER = {"SINGLE": 0, "FUSED": 1, "PER_STAGE": 2}
+ORDER = {"INLINE": 0, "SINGLE": 1, "FUSED": 2, "PER_STAGE": 3}
 
 
 def fmt_rate(x):

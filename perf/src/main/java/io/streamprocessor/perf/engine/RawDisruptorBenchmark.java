@@ -4,6 +4,7 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
@@ -35,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * driven by the same producer loop as {@link PipelineBenchmark} (one thread, {@value #BATCH}
  * slots per claim with {@code tryNext}, spin on a full ring), with the same ring size, producer
  * type (multi), handler batch bound and wait strategy as the processor picks on this machine.
- * {@code SINGLE} (one empty handler) is the ceiling the pipeline's scores are divided by;
- * {@code FUSED} (two handlers in a row) and {@code PER_STAGE} (the processor's six-handler graph)
- * show what the thread layout alone costs, with no work in the handlers.
+ * {@code SINGLE} (one empty handler on its own thread) is the ceiling the pipeline's scores are
+ * divided by; {@code INLINE} (the producer polls its own ring, no handler thread), {@code FUSED}
+ * (two handlers in a row) and {@code PER_STAGE} (the processor's six-handler graph) show what each
+ * thread layout alone costs, with no work in the handlers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,33 +57,42 @@ public class RawDisruptorBenchmark {
     }
 
     private static final EventHandler<Slot> EMPTY = (slot, sequence, endOfBatch) -> { };
+    private static final EventPoller.Handler<Slot> EMPTY_POLL = (slot, sequence, endOfBatch) -> true;
 
     /** The processor topology whose thread layout the empty handlers copy. */
-    @Param({"SINGLE", "FUSED", "PER_STAGE"})
+    @Param({"INLINE", "SINGLE", "FUSED", "PER_STAGE"})
     public Topology topology;
 
     /** Slots in the ring, as in {@link PipelineBenchmark}. */
     @Param({"16384"})
     public int ringSize;
 
+    /** Null for {@code INLINE}, which has no handler thread. */
     private Disruptor<Slot> disruptor;
+    /** Null unless {@code INLINE}. */
+    private EventPoller<Slot> poller;
     private RingBuffer<Slot> ring;
     private long published;
 
     @Setup(Level.Trial)
     public void start() {
-        int threads = switch (topology) {
-            case SINGLE -> 1;
-            case FUSED -> 2;
-            case PER_STAGE -> 6;
-        };
-        WaitStrategyType type = WaitStrategyType.forCores(Runtime.getRuntime().availableProcessors(), threads);
+        WaitStrategyType type = WaitStrategyType.forCores(Runtime.getRuntime().availableProcessors(),
+            Math.max(1, topology.threads()));
         WaitStrategy wait = switch (type) {
             case BLOCKING -> new BlockingWaitStrategy();
             case SLEEPING -> new SleepingWaitStrategy();
             case YIELDING -> new YieldingWaitStrategy();
             case BUSY_SPIN -> new BusySpinWaitStrategy();
         };
+        published = 0;
+        System.out.println("raw disruptor: " + topology + " layout, " + type + " wait strategy, " + ringSize + " slots");
+        if (topology == Topology.INLINE) {
+            // As the processor's inline topology: no handler thread, the producer polls what it published.
+            ring = RingBuffer.createMultiProducer(Slot::new, ringSize, wait);
+            poller = ring.newPoller();
+            ring.addGatingSequences(poller.getSequence());
+            return;
+        }
         disruptor = new Disruptor<>(Slot::new, ringSize, r -> {
             Thread t = new Thread(r, "raw-handler");
             t.setDaemon(true);
@@ -92,10 +103,9 @@ public class RawDisruptorBenchmark {
             case FUSED -> disruptor.handleEventsWith(empty()).then(empty());
             case PER_STAGE -> disruptor.handleEventsWith(empty()).then(empty()).then(empty())
                 .then(empty(), empty()).then(empty());
+            default -> throw new IllegalStateException("no raw layout for " + topology);
         }
         ring = disruptor.start();
-        published = 0;
-        System.out.println("raw disruptor: " + topology + " layout, " + type + " wait strategy, " + ringSize + " slots");
     }
 
     private static EventProcessorFactory<Slot> empty() {
@@ -122,6 +132,19 @@ public class RawDisruptorBenchmark {
         }
         ring.publish(lo, hi);
         published += BATCH;
+        if (poller != null) {
+            drainInline();
+        }
+    }
+
+    private void drainInline() {
+        try {
+            while (poller.poll(EMPTY_POLL) == EventPoller.PollState.PROCESSING) {
+                // until it has seen everything published
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @TearDown(Level.Iteration)
@@ -137,7 +160,9 @@ public class RawDisruptorBenchmark {
 
     @TearDown(Level.Trial)
     public void stop() {
-        disruptor.shutdown();
+        if (disruptor != null) {
+            disruptor.shutdown();
+        }
         if (ring.getCursor() + 1 != published) {
             throw new IllegalStateException("published " + published + " but ring cursor is " + ring.getCursor());
         }
