@@ -252,7 +252,8 @@ public final class Scenarios {
     private LoadReport load(Server server, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + server.port));
         all.addAll(List.of(args));
-        commands.add(String.join(" ", all) + "    # against " + server.name);
+        commands.add(all.stream().map(a -> a.contains(" ") ? "'" + a + "'" : a)
+            .collect(java.util.stream.Collectors.joining(" ")) + "    # against " + server.name);
         LoadReport r = LoadGenerator.run(LoadOptions.parse(all.toArray(new String[0])));
         System.out.println(r.row());
         return r;

@@ -21,7 +21,17 @@ public final class EventJson {
         pos = 0;
         raw("{\"id\":");
         byte[] text = e.textArena();
-        quoted(text, e.idOffset(), e.idLength());
+        byte[] generated = e.generatedIdPrefix();
+        if (generated != null) {
+            ensure(generated.length + 22);
+            buf[pos++] = '"';
+            System.arraycopy(generated, 0, buf, pos, generated.length);
+            pos += generated.length;
+            number(e.sequence());
+            buf[pos++] = '"';
+        } else {
+            quoted(text, e.idOffset(), e.idLength());
+        }
         raw(",\"type\":");
         quoted(text, e.typeOffset(), e.typeLength());
         raw(",\"source\":");

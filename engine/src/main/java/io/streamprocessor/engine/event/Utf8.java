@@ -68,12 +68,25 @@ public final class Utf8 {
         return n;
     }
 
-    /** A 64-bit hash of a byte range (FNV-1a folded through MurmurHash3's finaliser), for sets and sketches. */
+    /**
+     * A 64-bit hash of a byte range, for interning, distinct sets and sketches: eight bytes at a
+     * time (multiply, fold, rotate, the MurmurHash3 way), the tail byte by byte, then
+     * MurmurHash3's 64-bit finaliser so every input bit reaches every output bit.
+     */
     public static long hash64(byte[] bytes, int offset, int length) {
-        long h = 0xcbf29ce484222325L;
+        long h = 0x9E3779B97F4A7C15L ^ (length * 0xff51afd7ed558ccdL);
+        int i = offset;
         int end = offset + length;
-        for (int i = offset; i < end; i++) {
-            h ^= bytes[i];
+        for (; i + 8 <= end; i += 8) {
+            long k = (long) LONGS.get(bytes, i);
+            k *= 0x87c37b91114253d5L;
+            k = Long.rotateLeft(k, 31);
+            k *= 0x4cf5ad432745937fL;
+            h ^= k;
+            h = Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+        }
+        for (; i < end; i++) {
+            h ^= bytes[i] & 0xFF;
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;
@@ -83,4 +96,7 @@ public final class Utf8 {
         h ^= h >>> 33;
         return h;
     }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 }
