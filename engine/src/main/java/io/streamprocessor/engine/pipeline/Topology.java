@@ -17,7 +17,7 @@ public enum Topology {
     /**
      * No stage threads: the producer that publishes runs every stage itself (one at a time, by
      * Disruptor's {@link com.lmax.disruptor.EventPoller}), so an event never changes threads.
-     * For machines with fewer cores than the I/O threads plus a stage thread would need.
+     * For a single core, where a stage thread could only take turns with the I/O thread.
      */
     INLINE;
 
@@ -29,7 +29,9 @@ public enum Topology {
         if (cores >= 4) {
             return FUSED;
         }
-        return cores == 3 ? SINGLE : INLINE;
+        // Measured over HTTP on 2 cores (perf/RESULTS.md): one stage thread beside the I/O thread
+        // beats running the stages on the I/O thread by 20-40%; with a single core it cannot.
+        return cores >= 2 ? SINGLE : INLINE;
     }
 
     /** Stage threads this topology starts. */
