@@ -45,7 +45,6 @@ public final class Validator {
             return e.rejection();
         }
         if (e.hasUnknownField() && !allowUnknownFields) {
-            e.reject(Rejection.UNKNOWN_FIELD);
             return Rejection.UNKNOWN_FIELD;
         }
         if (!e.hasType()) {

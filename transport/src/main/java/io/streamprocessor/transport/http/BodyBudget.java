@@ -32,8 +32,4 @@ final class BodyBudget {
             used.addAndGet(-bytes);
         }
     }
-
-    long used() {
-        return used.get();
-    }
 }
