@@ -3,7 +3,6 @@ package io.streamprocessor.engine.pipeline;
 import io.streamprocessor.engine.aggregate.DistinctValues;
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.event.FieldPath;
-import io.streamprocessor.engine.event.Outcome;
 import io.streamprocessor.engine.sink.MetricsSink;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.stats.StatsSnapshot;
