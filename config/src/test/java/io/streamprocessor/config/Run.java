@@ -2,7 +2,7 @@ package io.streamprocessor.config;
 
 import io.streamprocessor.engine.event.EventJson;
 import io.streamprocessor.engine.event.EventView;
-import io.streamprocessor.engine.event.IngestRequest;
+import io.streamprocessor.engine.pipeline.IngestRequest;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;

@@ -1,10 +1,13 @@
 package io.streamprocessor.config;
 
-import io.streamprocessor.engine.event.DataTape;
+import io.streamprocessor.engine.event.DataWriter;
 import io.streamprocessor.engine.event.EventJson;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventRecord;
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.event.FieldPath;
+import io.streamprocessor.engine.event.Interner;
+import io.streamprocessor.engine.event.MutableEvent;
+import io.streamprocessor.engine.event.Validator;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -13,32 +16,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-/** Test helpers: events written into slots from JSON text, and read back as JSON. */
+/** Test helpers: events written from JSON text, and read back as JSON. */
 public final class TestEvents {
     private TestEvents() {
     }
 
-    /** A slot holding an event of this type and source with {@code data} from JSON (JSON is YAML). */
-    public static EventSlot event(String type, String source, String dataJson) {
-        EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 1 << 16);
-        slot.begin(null, 0, 1_700_000_000_000L, 0L);
-        slot.id("evt-1").type(type).source(source).timestamp(1_699_999_999_000L);
+    /**
+     * An event of this type and source with {@code data} from JSON (JSON is YAML), as a transform
+     * sees it (a filter's read-only view is the same event without the setters).
+     */
+    public static MutableEvent event(String type, String source, String dataJson) {
+        EventRecord record = new EventRecord(FieldPath.of("value"), 4096, 1 << 16);
+        record.begin(1_700_000_000_000L).id("evt-1").type(type).source(source).timestamp(1_699_999_999_000L);
         if (dataJson != null) {
-            writeData(slot.data(), dataJson);
+            writeData(record.writer().data(), dataJson);
         }
-        return slot;
+        // Validated as the pipeline does before any filter runs: names interned, the value read.
+        Validator validator = new Validator(new Interner(16), new Interner(16), Long.MAX_VALUE / 4, 64, 100_000, false, "t-");
+        if (!validator.validate(record, 1_700_000_000_000L, 0)) {
+            throw new IllegalArgumentException("test event refused: " + record.rejectionMessage());
+        }
+        return record.mutable();
     }
 
     /** Writes a JSON object into the tape. */
-    public static void writeData(DataTape tape, String json) {
+    public static void writeData(DataWriter tape, String json) {
         write(tape, new Load(LoadSettings.builder().build()).loadFromString(json));
     }
 
-    public static EventSlot data(String dataJson) {
+    public static MutableEvent data(String dataJson) {
         return event("metric", "web-1", dataJson);
     }
 
-    private static void write(DataTape tape, Object v) {
+    private static void write(DataWriter tape, Object v) {
         if (v instanceof Map<?, ?> m) {
             tape.startObject();
             m.forEach((k, x) -> {

@@ -392,6 +392,28 @@ class ApiContractTest {
     // ------------------------------------------------------------------ GET /stats
 
     @Test
+    void everyEventIsReceivedOnceAsProcessedFilteredOrRejectedAndBodiesWithoutEventsCountNothing() {
+        try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
+            ServerSettings.defaults())) {
+            s.post("/events", event("metric", "a", T0, 1)).assertStatus(200);
+            s.post("/events", event("debug", "a", T0, 1)).assertStatus(200);
+            s.post("/events", "{\"type\":\"metric\"}").assertError(400);             // refused by the schema
+            s.post("/events", "{\"type\":\"metric\",\"source\":\"a\",\"colour\":1}").assertError(400);
+            s.post("/events", "{\"type\":").assertError(400);                     // not JSON: no event
+            s.post("/events", "[1, 2]").assertError(400);                           // not an object: no event
+            s.post("/events/batch", "{}").assertError(400);                         // not an array: no event
+            s.post("/events/batch", batch(event("metric", "b", T0 + 1, 2), event("debug", "b", T0, 1),
+                "{\"source\":\"b\"}", "7")).assertStatus(200);
+
+            Map<?, ?> stats = (Map<?, ?>) s.stats().get("stats");
+            assertEquals(2L, stats.get("totalProcessed"), stats.toString());
+            assertEquals(2L, stats.get("totalFiltered"), stats.toString());
+            assertEquals(4L, stats.get("totalRejected"), "two single events and two batch elements: " + stats);
+            assertEquals(8L, stats.get("totalReceived"), "received = processed + filtered + rejected: " + stats);
+        }
+    }
+
+    @Test
     void statsHaveEveryCounterPercentileAndMetricsByTypeAndSource() {
         try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
             ServerSettings.defaults())) {

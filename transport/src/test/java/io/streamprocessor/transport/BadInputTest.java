@@ -26,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A corpus of bad requests. Each gets its documented status and leaves every counter of
- * {@code /stats} and every window of {@code /aggregations} as it was: a request refused as a whole
- * takes nothing, not even a count of its rejection.
+ * A corpus of bad requests. Each gets its documented status and leaves every window of
+ * {@code /aggregations} as it was. A body that holds no event (not JSON, not an object, too large,
+ * refused before parsing) moves no counter of {@code /stats}; a single event refused by the schema
+ * moves exactly {@code totalReceived} and {@code totalRejected}, by one each.
  */
 class BadInputTest {
     static final int BODY_LIMIT = 16 * 1024;
@@ -51,8 +52,17 @@ class BadInputTest {
         server.close();
     }
 
-    /** One bad request: where it goes and the status it must get. */
-    record Bad(String name, String method, String path, byte[] body, String contentType, int status) {
+    /**
+     * One bad request: where it goes and the status it must get.
+     *
+     * @param holdsEvent the body is one well-formed event object, refused by the schema: it counts as
+     *                   received and rejected
+     */
+    record Bad(String name, String method, String path, byte[] body, String contentType, int status, boolean holdsEvent) {
+        Bad(String name, String method, String path, byte[] body, String contentType, int status) {
+            this(name, method, path, body, contentType, status, false);
+        }
+
         @Override
         public String toString() {
             return name + " -> " + status;
@@ -65,6 +75,11 @@ class BadInputTest {
 
     private static Bad single(String name, byte[] body) {
         return new Bad(name, "POST", "/events", body, "application/json", 400);
+    }
+
+    /** A single well-formed event object that breaks a rule of the schema. */
+    private static Bad refused(String name, String body) {
+        return new Bad(name, "POST", "/events", body.getBytes(StandardCharsets.UTF_8), "application/json", 400, true);
     }
 
     private static Bad batchOf(String name, String body, int status) {
@@ -139,7 +154,7 @@ class BadInputTest {
                     case "source" -> "{\"type\":\"t\",\"source\":" + wrong + "}";
                     default -> with("\"id\":" + wrong);
                 };
-                c.add(single(field + " as " + wrong, body));
+                c.add(refused(field + " as " + wrong, body));
             }
         }
         // Timestamps that are not positive integer epoch ms within the skew.
@@ -147,35 +162,35 @@ class BadInputTest {
         for (String wrong : List.of("\"1699380000000\"", "1699380000000.5", "1.6e12", "-1", "0", "-1699380000000",
             "99999999999999999999", String.valueOf(Long.MAX_VALUE), String.valueOf(farFuture), "null", "true", "{}",
             "[]")) {
-            c.add(single("timestamp " + wrong, with("\"timestamp\":" + wrong)));
+            c.add(refused("timestamp " + wrong, with("\"timestamp\":" + wrong)));
         }
         // Data that is not an object.
         for (String wrong : List.of("[]", "[1,2]", "\"x\"", "5", "null", "true")) {
-            c.add(single("data as " + wrong, with("\"data\":" + wrong)));
+            c.add(refused("data as " + wrong, with("\"data\":" + wrong)));
         }
         // Lengths just outside.
-        c.add(single("type of 129 chars", "{\"type\":\"" + "t".repeat(129) + "\",\"source\":\"s\"}"));
-        c.add(single("type of 129 two-byte chars", "{\"type\":\"" + "é".repeat(129) + "\",\"source\":\"s\"}"));
-        c.add(single("type empty", "{\"type\":\"\",\"source\":\"s\"}"));
-        c.add(single("source of 257 chars", "{\"type\":\"t\",\"source\":\"" + "s".repeat(257) + "\"}"));
-        c.add(single("source empty", "{\"type\":\"t\",\"source\":\"\"}"));
-        c.add(single("id of 257 chars", with("\"id\":\"" + "i".repeat(257) + "\"")));
-        c.add(single("id empty", with("\"id\":\"\"")));
-        c.add(single("type and source missing", "{}"));
-        c.add(single("source missing", "{\"type\":\"t\"}"));
-        c.add(single("type missing", "{\"source\":\"s\"}"));
+        c.add(refused("type of 129 chars", "{\"type\":\"" + "t".repeat(129) + "\",\"source\":\"s\"}"));
+        c.add(refused("type of 129 two-byte chars", "{\"type\":\"" + "é".repeat(129) + "\",\"source\":\"s\"}"));
+        c.add(refused("type empty", "{\"type\":\"\",\"source\":\"s\"}"));
+        c.add(refused("source of 257 chars", "{\"type\":\"t\",\"source\":\"" + "s".repeat(257) + "\"}"));
+        c.add(refused("source empty", "{\"type\":\"t\",\"source\":\"\"}"));
+        c.add(refused("id of 257 chars", with("\"id\":\"" + "i".repeat(257) + "\"")));
+        c.add(refused("id empty", with("\"id\":\"\"")));
+        c.add(refused("type and source missing", "{}"));
+        c.add(refused("source missing", "{\"type\":\"t\"}"));
+        c.add(refused("type missing", "{\"source\":\"s\"}"));
         // Data limits just outside.
-        c.add(single("data depth 17", with("\"data\":" + nested(17))));
-        c.add(single("data depth 17 through arrays", with("\"data\":{\"a\":" + "[".repeat(16) + "]".repeat(16) + "}")));
-        c.add(single("data depth 200", with("\"data\":" + nested(200))));
-        c.add(single("data with 257 fields", with("\"data\":" + fields(257))));
+        c.add(refused("data depth 17", with("\"data\":" + nested(17))));
+        c.add(refused("data depth 17 through arrays", with("\"data\":{\"a\":" + "[".repeat(16) + "]".repeat(16) + "}")));
+        c.add(refused("data depth 200", with("\"data\":" + nested(200))));
+        c.add(refused("data with 257 fields", with("\"data\":" + fields(257))));
         // Unknown and repeated fields.
-        c.add(single("unknown top-level field", with("\"extra\":1")));
-        c.add(single("unknown field receivedAt", with("\"receivedAt\":1")));
-        c.add(single("duplicate type", "{\"type\":\"t\",\"type\":\"u\",\"source\":\"s\"}"));
-        c.add(single("duplicate source", "{\"type\":\"t\",\"source\":\"s\",\"source\":\"s\"}"));
-        c.add(single("duplicate data", with("\"data\":{},\"data\":{}")));
-        c.add(single("duplicate timestamp", with("\"timestamp\":1,\"timestamp\":2")));
+        c.add(refused("unknown top-level field", with("\"extra\":1")));
+        c.add(refused("unknown field receivedAt", with("\"receivedAt\":1")));
+        c.add(refused("duplicate type", "{\"type\":\"t\",\"type\":\"u\",\"source\":\"s\"}"));
+        c.add(refused("duplicate source", "{\"type\":\"t\",\"source\":\"s\",\"source\":\"s\"}"));
+        c.add(refused("duplicate data", with("\"data\":{},\"data\":{}")));
+        c.add(refused("duplicate timestamp", with("\"timestamp\":1,\"timestamp\":2")));
         // Invalid UTF-8.
         c.add(single("0xFF in type", bytes("{\"type\":\"", new int[] {0xFF}, "\",\"source\":\"s\"}")));
         c.add(single("lone continuation byte in source", bytes("{\"type\":\"t\",\"source\":\"", new int[] {0x80}, "\"}")));
@@ -241,22 +256,39 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
-    void badRequestGetsItsStatusAndChangesNothing(Bad bad) {
-        Map<String, Object> before = observable();
+    void badRequestGetsItsStatusAndChangesNothingElse(Bad bad) {
+        Map<String, Object> before = observable(bad.holdsEvent);
         Reply r = server.send(bad.method, bad.path, bad.body, bad.contentType);
         r.assertError(bad.status);
         if (bad.status == 405) {
             assertTrue(r.header("allow") != null, "405 carries Allow");
         }
-        assertEquals(before, observable(), bad.name + ": stats and aggregations unchanged");
+        if (bad.holdsEvent) {
+            counted(before, "totalReceived");
+            counted(before, "totalRejected");
+        }
+        assertEquals(before, observable(bad.holdsEvent), bad.name + (bad.holdsEvent
+            ? ": received and rejected counted once, nothing else changed" : ": stats and aggregations unchanged"));
     }
 
-    /** Everything of /stats and /aggregations a request could change; throughput only decays with time. */
-    private static Map<String, Object> observable() {
+    @SuppressWarnings("unchecked")
+    private static void counted(Map<String, Object> observed, String counter) {
+        Map<String, Object> counters = (Map<String, Object>) observed.get("stats");
+        counters.put(counter, (Long) counters.get(counter) + 1);
+    }
+
+    /**
+     * Everything of /stats and /aggregations a request could change; throughput only decays with
+     * time, and a refused event's request has a latency like any other.
+     */
+    private static Map<String, Object> observable(boolean withoutLatency) {
         Map<String, Object> stats = server.stats();
         @SuppressWarnings("unchecked")
         Map<String, Object> counters = new HashMap<>((Map<String, Object>) stats.get("stats"));
         counters.remove("throughput");
+        if (withoutLatency) {
+            counters.keySet().removeAll(List.of("avgProcessingTime", "p50", "p90", "p99", "p999", "max"));
+        }
         Map<String, Object> all = new HashMap<>();
         all.put("stats", counters);
         all.put("metrics", stats.get("metrics"));

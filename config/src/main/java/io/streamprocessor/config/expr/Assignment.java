@@ -100,7 +100,7 @@ abstract class Assignment implements EventTransform {
                 case DataTape.FALSE -> e.set(target, false);
                 case DataTape.STRING -> {
                     scratch.setLength(0);
-                    Chars.decodeUtf8(d.arena(), d.textOffset(t), d.textLength(t), scratch);
+                    d.appendText(t, scratch);
                     e.set(target, scratch);
                 }
                 default -> {

@@ -340,7 +340,7 @@ abstract class BoolExpr implements EventFilter {
                 return (d.doubleValue(a) == d.doubleValue(b)) != negate;
             }
             if (ka == DataTape.STRING && kb == DataTape.STRING) {
-                return bytesEqual(d, a, b) != negate;
+                return d.sameText(a, b) != negate;
             }
             boolean scalarA = ka == DataTape.TRUE || ka == DataTape.FALSE || ka == DataTape.NULL;
             boolean scalarB = kb == DataTape.TRUE || kb == DataTape.FALSE || kb == DataTape.NULL;
@@ -348,22 +348,6 @@ abstract class BoolExpr implements EventFilter {
                 return (ka == kb) != negate;
             }
             return false;
-        }
-
-        private static boolean bytesEqual(DataTape d, int a, int b) {
-            int n = d.textLength(a);
-            if (n != d.textLength(b)) {
-                return false;
-            }
-            byte[] arena = d.arena();
-            int oa = d.textOffset(a);
-            int ob = d.textOffset(b);
-            for (int i = 0; i < n; i++) {
-                if (arena[oa + i] != arena[ob + i]) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 

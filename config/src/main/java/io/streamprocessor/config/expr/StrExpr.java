@@ -110,7 +110,7 @@ abstract class StrExpr {
                 return null;
             }
             scratch.setLength(0);
-            Chars.decodeUtf8(d.arena(), d.textOffset(t), d.textLength(t), scratch);
+            d.appendText(t, scratch);
             return scratch;
         }
 
@@ -125,7 +125,7 @@ abstract class StrExpr {
                 case EQUALS -> d.textEquals(t, literal.utf8);
                 case STARTS_WITH -> d.textStartsWith(t, literal.utf8);
                 case ENDS_WITH -> d.textEndsWith(t, literal.utf8);
-                default -> Chars.contains(d.arena(), d.textOffset(t), d.textLength(t), literal.utf8);
+                default -> d.textContains(t, literal.utf8);
             };
             return r ? 1 : 0;
         }

@@ -3,7 +3,6 @@ package io.streamprocessor.config.pipeline;
 import io.streamprocessor.config.expr.ExpressionException;
 import io.streamprocessor.config.expr.Expressions;
 import io.streamprocessor.engine.event.FieldPath;
-import io.streamprocessor.engine.event.MutableEvent;
 import io.streamprocessor.engine.pipeline.EventFilter;
 import io.streamprocessor.engine.pipeline.EventTransform;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
@@ -129,16 +128,14 @@ public final class Pipeline {
             builder.addFilter((EventFilter) steps.get(firstTransform).compile());
             firstTransform++;
         }
-        List<Step> rest = steps.subList(firstTransform, steps.size());
-        if (rest.stream().anyMatch(Step::decides)) {
-            Object[] compiled = new Object[rest.size()];
-            for (int i = 0; i < compiled.length; i++) {
-                compiled[i] = rest.get(i).compile();
-            }
-            builder.addFilter(new OrderedSteps(compiled));
-        } else {
-            for (Step s : rest) {
-                builder.addTransform((EventTransform) s.compile());
+        // From the first transform on, steps run in the engine's transform stage in their declared
+        // order; a filter or drop there is a step that may drop what the transforms before it made.
+        for (Step s : steps.subList(firstTransform, steps.size())) {
+            Object compiled = s.compile();
+            if (compiled instanceof EventFilter f) {
+                builder.addStep(f::test);
+            } else {
+                builder.addTransform((EventTransform) compiled);
             }
         }
         for (String sink : sinks) {
@@ -207,46 +204,6 @@ public final class Pipeline {
                 s.check();
             }
             return new Pipeline(steps, sinks);
-        }
-    }
-
-    /**
-     * Filters and transforms interleaved, run in their declared order as one filter. The engine
-     * hands filters the slot itself, which is a {@link MutableEvent}; the cast is checked.
-     */
-    static final class OrderedSteps implements EventFilter {
-        /** Per step, either its filter or its transform; the other is null. */
-        private final EventFilter[] filters;
-        private final EventTransform[] transforms;
-
-        OrderedSteps(Object[] steps) {
-            filters = new EventFilter[steps.length];
-            transforms = new EventTransform[steps.length];
-            for (int i = 0; i < steps.length; i++) {
-                if (steps[i] instanceof EventFilter f) {
-                    filters[i] = f;
-                } else {
-                    transforms[i] = (EventTransform) steps[i];
-                }
-            }
-        }
-
-        @Override
-        public boolean test(io.streamprocessor.engine.event.EventView event) {
-            if (!(event instanceof MutableEvent e)) {
-                throw new IllegalStateException("a pipeline with a filter after a transform needs a mutable event");
-            }
-            for (int i = 0; i < filters.length; i++) {
-                EventFilter f = filters[i];
-                if (f != null) {
-                    if (!f.test(e)) {
-                        return false;
-                    }
-                } else {
-                    transforms[i].apply(e);
-                }
-            }
-            return true;
         }
     }
 }

@@ -1,7 +1,11 @@
 package io.streamprocessor.config.expr;
 
 import io.streamprocessor.config.TestEvents;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventRecord;
+import io.streamprocessor.engine.event.FieldPath;
+import io.streamprocessor.engine.event.Interner;
+import io.streamprocessor.engine.event.MutableEvent;
+import io.streamprocessor.engine.event.Validator;
 import io.streamprocessor.engine.pipeline.EventFilter;
 import io.streamprocessor.engine.pipeline.EventTransform;
 import org.junit.jupiter.api.Test;
@@ -25,7 +29,7 @@ class AllocationTest {
 
     @Test
     void filtersAllocateNothing() {
-        EventSlot e = TestEvents.event("metric", "web-1",
+        MutableEvent e = TestEvents.event("metric", "web-1",
             "{\"value\": 42, \"level\": \"info\", \"user\": {\"id\": \"u-7\"}, \"a\": \"x\", \"b\": \"x\"}");
         EventFilter[] filters = List.of(
             Expressions.condition("data.value > 0"),
@@ -54,9 +58,9 @@ class AllocationTest {
 
     @Test
     void transformsAllocateNothingOnceTheSlotHasGrown() {
-        EventSlot e = TestEvents.event("metric", "web-1", "{}");
-        e.type();
-        e.source();
+        EventRecord record = new EventRecord(FieldPath.of("value"), 4096, 1 << 16);
+        Validator validator = new Validator(new Interner(16), new Interner(16), Long.MAX_VALUE / 4, 16, 256, false, "t-");
+        MutableEvent e = record.mutable();
         EventTransform[] transforms = List.of(
             Expressions.assignment("normalized", "data.value / 100"),
             Expressions.assignment("kind", "data.value > 10 ? \"big\" : \"small\""),
@@ -65,9 +69,10 @@ class AllocationTest {
             Expressions.assignment("slow", "data.value > 40")).toArray(new EventTransform[0]);
         Runnable run = () -> {
             for (int i = 0; i < ROUNDS; i++) {
-                // a new event in the same slot, as the ring reuses it
-                e.data().reset();
-                e.data().startObject().name("value").number(42L).name("level").string("info").endObject();
+                // a new event in the same record, as the ring reuses it, validated as the pipeline does
+                record.begin(1_700_000_000_000L).type("metric").source("web-1")
+                    .data().startObject().name("value").number(42L).name("level").string("info").endObject();
+                validator.validate(record, 1_700_000_000_000L, i);
                 for (EventTransform t : transforms) {
                     t.apply(e);
                 }

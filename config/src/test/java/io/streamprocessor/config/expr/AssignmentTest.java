@@ -1,7 +1,7 @@
 package io.streamprocessor.config.expr;
 
 import io.streamprocessor.config.TestEvents;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.MutableEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,14 +31,14 @@ class AssignmentTest {
         label            | "v1"                                   | {"label": {"x": 1}}     | {"label":"v1"}
         """)
     void setsTheMember(String target, String expression, String data, String expected) {
-        EventSlot e = TestEvents.data(data);
+        MutableEvent e = TestEvents.data(data);
         Expressions.assignment(target, expression).apply(e);
         assertEquals(expected, TestEvents.dataJson(e));
     }
 
     @Test
     void settingTheValuePathChangesTheAggregatedValue() {
-        EventSlot e = TestEvents.data("{\"value\": 21}");
+        MutableEvent e = TestEvents.data("{\"value\": 21}");
         Expressions.assignment("value", "data.value * 2").apply(e);
         assertTrue(e.hasValue());
         assertEquals(42.0, e.value());

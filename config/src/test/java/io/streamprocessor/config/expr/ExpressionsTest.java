@@ -1,7 +1,7 @@
 package io.streamprocessor.config.expr;
 
 import io.streamprocessor.config.TestEvents;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.MutableEvent;
 import io.streamprocessor.engine.pipeline.EventFilter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,7 +117,7 @@ class ExpressionsTest {
         1e3 == 1000 && 2.5E-1 == 0.25                    => true
         """)
     void conditionOnTheEvent(String expression, boolean expected) {
-        EventSlot e = TestEvents.data(EVENT);
+        MutableEvent e = TestEvents.data(EVENT);
         EventFilter f = Expressions.condition(expression);
         assertEquals(expected, f.test(e), expression);
         assertEquals(expected, f.test(e), "evaluating twice gives the same answer: " + expression);

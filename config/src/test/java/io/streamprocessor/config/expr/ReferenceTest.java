@@ -2,7 +2,7 @@ package io.streamprocessor.config.expr;
 
 import io.streamprocessor.config.TestEvents;
 import io.streamprocessor.config.expr.Compiler.Type;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.MutableEvent;
 import io.streamprocessor.engine.pipeline.EventFilter;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
@@ -30,7 +30,7 @@ class ReferenceTest {
     @Test
     void compiledConditionsAgreeWithTheReferenceOnRandomInput() {
         List<String> events = new ArrayList<>();
-        List<EventSlot> slots = new ArrayList<>();
+        List<MutableEvent> slots = new ArrayList<>();
         List<Reference> references = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             String json = randomEvent();

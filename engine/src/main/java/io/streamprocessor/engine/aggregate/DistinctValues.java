@@ -3,7 +3,6 @@ package io.streamprocessor.engine.aggregate;
 import io.streamprocessor.engine.event.DataTape;
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.event.FieldPath;
-import io.streamprocessor.engine.event.Utf8;
 
 /**
  * Custom aggregation counting the distinct values of one {@code data} member per window, e.g.
@@ -41,7 +40,7 @@ public final class DistinctValues implements Aggregation<DistinctCounter> {
         }
         byte kind = d.kind(t);
         if (kind == DataTape.STRING) {
-            state.add(Utf8.hash64(d.arena(), d.textOffset(t), d.textLength(t)));
+            state.add(d.textHash64(t));
         } else if (kind == DataTape.INTEGER || kind == DataTape.FLOAT) {
             double v = d.doubleValue(t);
             // numbers hash apart from strings; 1 and 1.0 are the same number

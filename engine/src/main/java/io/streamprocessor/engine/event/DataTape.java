@@ -6,12 +6,15 @@ import java.util.Arrays;
 /**
  * The {@code data} object of one event as a flat tape of JSON tokens held in reusable primitive
  * arrays, the way simdjson lays out a document: containers carry the index of their matching end,
- * strings and names point into a byte arena of unescaped UTF-8.
+ * strings and names point into a byte arena of unescaped UTF-8. Its public methods only read:
+ * producers write it in document order through a {@link DataWriter}, transforms change it through
+ * {@link MutableEvent}.
  *
- * <p>Owned by one {@link EventSlot}; written by the producer that claimed the slot, then read and
- * mutated by the handler stages in sequence order. Not thread-safe: the ring's sequence barriers
- * provide the happens-before between writers. Nothing is allocated once the arrays have grown to
- * the size of the largest event seen; an unusually large event's arrays are dropped on the next
+ * <p>Owned by one {@link EventRecord}; written by the producer that claimed the record's ring slot,
+ * then read and mutated by the handler stages in sequence order. Not thread-safe: the ring's
+ * sequence barriers provide the happens-before between writers, and reads never write, so stages
+ * running side by side may read one tape at once. Nothing is allocated once the arrays have grown
+ * to the size of the largest event seen; an unusually large event's arrays are dropped on the next
  * {@link #reset()} so one outlier cannot pin memory in every slot.
  */
 public final class DataTape {
@@ -55,13 +58,13 @@ public final class DataTape {
     private boolean overflow;
     private boolean malformed;
 
-    public DataTape(int maxTokens, int maxArenaBytes) {
+    DataTape(int maxTokens, int maxArenaBytes) {
         this.maxTokens = maxTokens;
         this.maxArenaBytes = maxArenaBytes;
     }
 
     /** Empties the tape for the next event; an empty tape reads as {@code {}}. */
-    public void reset() {
+    void reset() {
         if (kind.length > RETAIN_TOKENS) {
             kind = new byte[INITIAL_TOKENS];
             ref = new int[INITIAL_TOKENS];
@@ -80,102 +83,98 @@ public final class DataTape {
         malformed = false;
     }
 
-    // ------------------------------------------------------------------ writing, in document order
-
-    public DataTape startObject() {
-        return open(OBJECT_START);
+    /** Heap bytes of an empty tape's arrays as first allocated, for sizing a ring of slots. */
+    static long initialHeapBytes() {
+        // kind, ref, len, bits, arena, open: payload plus a 16-byte array header each
+        return INITIAL_TOKENS * (1L + 4 + 4 + 8) + INITIAL_ARENA + MAX_OPEN_CONTAINERS * 4L + 6 * 16L + 64;
     }
 
-    public DataTape endObject() {
-        return close(OBJECT_START, OBJECT_END);
+    // ------------------------------------------------------------------ writing, in document order (see DataWriter)
+
+    void startObject() {
+        open(OBJECT_START);
     }
 
-    public DataTape startArray() {
-        return open(ARRAY_START);
+    void endObject() {
+        close(OBJECT_START, OBJECT_END);
     }
 
-    public DataTape endArray() {
-        return close(ARRAY_START, ARRAY_END);
+    void startArray() {
+        open(ARRAY_START);
     }
 
-    public DataTape name(CharSequence name) {
-        return stringToken(NAME, name);
+    void endArray() {
+        close(ARRAY_START, ARRAY_END);
     }
 
-    public DataTape name(char[] chars, int offset, int length) {
+    void name(CharSequence name) {
+        stringToken(NAME, name);
+    }
+
+    void name(char[] chars, int offset, int length) {
         int at = token(NAME);
         if (at >= 0) {
             fieldCount++;
             setUtf8(at, chars, offset, length);
         }
-        return this;
     }
 
-    public DataTape name(byte[] utf8, int offset, int length) {
+    void name(byte[] utf8, int offset, int length) {
         int at = token(NAME);
         if (at >= 0) {
             fieldCount++;
             setBytes(at, utf8, offset, length);
         }
-        return this;
     }
 
-    public DataTape string(CharSequence value) {
-        return stringToken(STRING, value);
+    void string(CharSequence value) {
+        stringToken(STRING, value);
     }
 
-    public DataTape string(char[] chars, int offset, int length) {
+    void string(char[] chars, int offset, int length) {
         int at = token(STRING);
         if (at >= 0) {
             setUtf8(at, chars, offset, length);
         }
-        return this;
     }
 
-    public DataTape string(byte[] utf8, int offset, int length) {
+    void string(byte[] utf8, int offset, int length) {
         int at = token(STRING);
         if (at >= 0) {
             setBytes(at, utf8, offset, length);
         }
-        return this;
     }
 
-    public DataTape number(long value) {
+    void number(long value) {
         int at = token(INTEGER);
         if (at >= 0) {
             bits[at] = value;
             ref[at] = -1;
         }
-        return this;
     }
 
-    public DataTape number(double value) {
+    void number(double value) {
         int at = token(FLOAT);
         if (at >= 0) {
             bits[at] = Double.doubleToRawLongBits(value);
             ref[at] = -1;
         }
-        return this;
     }
 
-    /** A non-integral number with the text it was written as, kept so sinks re-emit it exactly. */
-    public DataTape number(double value, char[] text, int offset, int length) {
+    void number(double value, char[] text, int offset, int length) {
         int at = token(FLOAT);
         if (at >= 0) {
             bits[at] = Double.doubleToRawLongBits(value);
             setUtf8(at, text, offset, length);
         }
-        return this;
     }
 
-    public DataTape bool(boolean value) {
+    void bool(boolean value) {
         token(value ? TRUE : FALSE);
-        return this;
     }
 
-    public DataTape nullValue() {
+    void nullValue() {
         token(NULL);
-        return this;
     }
 
     // ------------------------------------------------------------------ reading
@@ -208,20 +207,38 @@ public final class DataTape {
     }
 
     /** Arena offset of a string, name or raw number text; -1 when the number has no text. */
-    public int textOffset(int token) {
+    int textOffset(int token) {
         return ref[token];
     }
 
+    /** Bytes of UTF-8 text of a string or name, or of the text a non-integral number arrived as (0 when none). */
     public int textLength(int token) {
         return len[token];
     }
 
-    public byte[] arena() {
+    byte[] arena() {
         return arena;
     }
 
+    /** The text of a string or name token. Allocates. */
     public String text(int token) {
         return new String(arena, ref[token], len[token], StandardCharsets.UTF_8);
+    }
+
+    /** Appends the text of a string or name token to {@code out} as UTF-16, without allocating beyond {@code out}'s growth. */
+    public void appendText(int token, StringBuilder out) {
+        Utf8.decode(arena, ref[token], len[token], out);
+    }
+
+    /** A 64-bit hash of the UTF-8 text of a string or name token (as {@link Utf8#hash64}). */
+    public long textHash64(int token) {
+        return Utf8.hash64(arena, ref[token], len[token]);
+    }
+
+    /** Copies the UTF-8 bytes of a string or name token into {@code dst} at {@code offset}; returns how many. */
+    public int copyText(int token, byte[] dst, int offset) {
+        System.arraycopy(arena, ref[token], dst, offset, len[token]);
+        return len[token];
     }
 
     /** Deepest container nesting written; the data object itself is depth 1. */
@@ -240,7 +257,7 @@ public final class DataTape {
     }
 
     /** True when start and end calls did not pair up, or the root is not an object. */
-    public boolean malformed() {
+    boolean malformed() {
         return malformed || openCount != 0 || (size > 0 && kind[0] != OBJECT_START);
     }
 
@@ -309,6 +326,22 @@ public final class DataTape {
 
     public boolean textEndsWith(int token, byte[] utf8) {
         return utf8.length <= len[token] && regionEquals(token, utf8, len[token] - utf8.length);
+    }
+
+    /** True when the text of the token holds {@code utf8} anywhere. */
+    public boolean textContains(int token, byte[] utf8) {
+        for (int from = 0; from + utf8.length <= len[token]; from++) {
+            if (regionEquals(token, utf8, from)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when two string or name tokens hold the same text. */
+    public boolean sameText(int a, int b) {
+        int n = len[a];
+        return n == len[b] && Arrays.equals(arena, ref[a], ref[a] + n, arena, ref[b], ref[b] + n);
     }
 
     private boolean regionEquals(int token, byte[] utf8, int from) {
@@ -510,7 +543,11 @@ public final class DataTape {
         return -1;
     }
 
-    /** Opens {@code count} tokens at {@code at}, shifting the rest right and fixing container links. */
+    /**
+     * Opens {@code count} tokens at {@code at}, shifting the rest right. Only the containers that
+     * enclose {@code at} and those after it change their end links, so appending a member at the end
+     * of the data object touches a constant number of tokens whatever the event's size.
+     */
     private void insertGap(int at, int count) {
         ensureTokens(size + count);
         System.arraycopy(kind, at, kind, at + count, size - at);
@@ -518,12 +555,8 @@ public final class DataTape {
         System.arraycopy(len, at, len, at + count, size - at);
         System.arraycopy(bits, at, bits, at + count, size - at);
         size += count;
-        for (int i = 0; i < size; i++) {
-            byte k = kind[i];
-            if ((i < at || i >= at + count) && (k == OBJECT_START || k == ARRAY_START) && ref[i] >= at) {
-                ref[i] += count;
-            }
-        }
+        shiftLinksAfter(at + count, count);
+        shiftEnclosingLinks(at, at, count);
     }
 
     /** Removes tokens {@code from..to} inclusive, shifting the rest left and fixing container links. */
@@ -535,47 +568,85 @@ public final class DataTape {
         System.arraycopy(len, to + 1, len, from, size - to - 1);
         System.arraycopy(bits, to + 1, bits, from, size - to - 1);
         size -= count;
-        for (int i = 0; i < size; i++) {
+        shiftLinksAfter(from, -count);
+        shiftEnclosingLinks(from, to + 1, -count);
+    }
+
+    /** Moves the end link of every container starting at or after {@code first} by {@code delta}. */
+    private void shiftLinksAfter(int first, int delta) {
+        for (int i = first; i < size; i++) {
             byte k = kind[i];
-            if ((k == OBJECT_START || k == ARRAY_START) && ref[i] > to) {
-                ref[i] -= count;
+            if (k == OBJECT_START || k == ARRAY_START) {
+                ref[i] += delta;
             }
+        }
+    }
+
+    /**
+     * Moves by {@code delta} the end link of every container that starts before {@code before} and
+     * ends at or after {@code endsFrom} (links as they were before the shift): the chain of
+     * containers around the changed range, found by descending from the root, skipping siblings.
+     */
+    private void shiftEnclosingLinks(int before, int endsFrom, int delta) {
+        int c = 0;
+        while (true) {
+            int end = ref[c];
+            ref[c] = end + delta;
+            if (end == endsFrom) {
+                return; // the change sits right before this container's end: no child encloses it
+            }
+            int next = -1;
+            int i = c + 1;
+            while (i < before) {
+                byte k = kind[i];
+                if (k == OBJECT_START || k == ARRAY_START) {
+                    if (ref[i] >= endsFrom) {
+                        next = i;
+                        break;
+                    }
+                    i = ref[i] + 1;
+                } else {
+                    i++;
+                }
+            }
+            if (next < 0) {
+                return;
+            }
+            c = next;
         }
     }
 
     // ------------------------------------------------------------------ internals
 
-    private DataTape open(byte k) {
+    private void open(byte k) {
         int at = token(k);
         if (at >= 0) {
             if (openCount == MAX_OPEN_CONTAINERS) {
                 overflow = true;
-                return this;
+                return;
             }
             open[openCount++] = at;
             if (openCount > maxDepth) {
                 maxDepth = openCount;
             }
         }
-        return this;
     }
 
-    private DataTape close(byte startKind, byte endKind) {
+    private void close(byte startKind, byte endKind) {
         if (overflow) {
-            return this;
+            return;
         }
         if (openCount == 0 || kind[open[openCount - 1]] != startKind) {
             malformed = true;
-            return this;
+            return;
         }
         int at = token(endKind);
         if (at >= 0) {
             ref[open[--openCount]] = at;
         }
-        return this;
     }
 
-    private DataTape stringToken(byte k, CharSequence value) {
+    private void stringToken(byte k, CharSequence value) {
         int at = token(k);
         if (at >= 0) {
             if (k == NAME) {
@@ -583,7 +654,6 @@ public final class DataTape {
             }
             setUtf8(at, value);
         }
-        return this;
     }
 
     private int token(byte k) {

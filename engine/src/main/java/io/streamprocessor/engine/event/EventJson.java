@@ -17,31 +17,33 @@ public final class EventJson {
 
     /** Encodes the event; the result is {@link #buffer()}{@code [0, length)}. */
     public int encode(EventView view) {
-        EventSlot e = (EventSlot) view;
+        EventRecord e = view.record;
         pos = 0;
         raw("{\"id\":");
-        byte[] text = e.textArena();
-        byte[] generated = e.generatedIdPrefix();
+        byte[] text = e.text;
+        byte[] generated = e.generatedIdPrefix;
         if (generated != null) {
             ensure(generated.length + 22);
             buf[pos++] = '"';
             System.arraycopy(generated, 0, buf, pos, generated.length);
             pos += generated.length;
-            number(e.sequence());
+            number(e.generatedIdNumber);
             buf[pos++] = '"';
+        } else if (e.idOff >= 0) {
+            quoted(text, e.idOff, e.idLen);
         } else {
-            quoted(text, e.idOffset(), e.idLength());
+            raw("null");
         }
         raw(",\"type\":");
-        quoted(text, e.typeOffset(), e.typeLength());
+        quoted(text, e.typeOff, e.typeLen);
         raw(",\"source\":");
-        quoted(text, e.sourceOffset(), e.sourceLength());
+        quoted(text, e.sourceOff, e.sourceLen);
         raw(",\"timestamp\":");
-        number(e.timestamp());
+        number(e.timestamp);
         raw(",\"receivedAt\":");
-        number(e.receivedAt());
+        number(e.receivedAt);
         raw(",\"data\":");
-        data(e.data());
+        data(e.data);
         put((byte) '}');
         return pos;
     }

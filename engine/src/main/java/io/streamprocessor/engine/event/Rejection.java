@@ -20,6 +20,8 @@ public enum Rejection {
     DATA_TOO_DEEP("data: nesting deeper than the limit"),
     DATA_TOO_MANY_FIELDS("data: more fields than the limit"),
     DATA_TOO_LARGE("data: too large"),
+    /** Prefixed with the configured value path, e.g. {@code data.value}. */
+    VALUE_OUT_OF_RANGE(": number out of range; a double holds magnitudes up to about 1.8e308"),
     UNKNOWN_FIELD("unknown field"),
     DUPLICATE_FIELD("duplicate field"),
     NOT_AN_OBJECT("event: must be a JSON object"),

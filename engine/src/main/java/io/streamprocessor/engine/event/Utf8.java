@@ -56,6 +56,49 @@ public final class Utf8 {
      * Length in UTF-16 code units (what JavaScript's {@code String.length} and Java's
      * {@code String.length()} report) of well-formed UTF-8 bytes.
      */
+    /** Appends UTF-8 bytes to {@code out} as UTF-16 chars; a malformed sequence becomes U+FFFD. */
+    public static void decode(byte[] b, int offset, int length, StringBuilder out) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                out.append((char) c);
+                i++;
+                continue;
+            }
+            int n;
+            int cp;
+            if (c >= 0xF8 || c < 0xC0) {
+                out.append('\uFFFD');
+                i++;
+                continue;
+            } else if (c >= 0xF0) {
+                n = 3;
+                cp = c & 0x07;
+            } else if (c >= 0xE0) {
+                n = 2;
+                cp = c & 0x0F;
+            } else {
+                n = 1;
+                cp = c & 0x1F;
+            }
+            if (i + n >= end) {
+                out.append('\uFFFD');
+                return;
+            }
+            for (int k = 1; k <= n; k++) {
+                cp = (cp << 6) | (b[i + k] & 0x3F);
+            }
+            i += n + 1;
+            if (cp >= 0x10000) {
+                out.append(Character.highSurrogate(cp)).append(Character.lowSurrogate(cp));
+            } else {
+                out.append((char) cp);
+            }
+        }
+    }
+
     public static int utf16Length(byte[] utf8, int offset, int length) {
         int n = 0;
         int end = offset + length;

@@ -1,9 +1,10 @@
 package io.streamprocessor.engine.event;
 
 /**
- * Applies the rules of the event schema to a freshly published slot, then enriches it: event
- * time (the receive time when absent), interned type and source ids, the source hash and the
- * numeric value at the configured path. The first broken rule decides the rejection.
+ * Applies the rules of the event schema to a freshly published event, then enriches it: event
+ * time (the receive time when absent), a generated id when none was sent, interned type and
+ * source ids, the source hash and the numeric value at the configured path. The first broken
+ * rule decides the rejection.
  *
  * <p>Single-threaded: it owns the type and source {@link Interner}s, so exactly one stage
  * thread may call {@link #validate}.
@@ -28,49 +29,65 @@ public final class Validator {
         this.allowUnknownFields = allowUnknownFields;
     }
 
-    /** Returns true and enriches the slot when it is valid; otherwise records the rejection and returns false. */
-    public boolean validate(EventSlot slot, long nowMillis) {
-        Rejection r = check(slot, nowMillis);
+    /**
+     * Returns true and enriches the event when it is valid; otherwise records the rejection on it
+     * ({@link EventRecord#rejection()}) and returns false.
+     *
+     * @param sequence the event's ring sequence, unique within the run: the number of a generated id
+     */
+    public boolean validate(EventRecord event, long nowMillis, long sequence) {
+        Rejection r = check(event, nowMillis);
+        if (r == null) {
+            enrich(event, sequence);
+            if (!event.hasValue && valueOutOfRange(event)) {
+                r = Rejection.VALUE_OUT_OF_RANGE;
+            }
+        }
         if (r != null) {
-            slot.reject(r);
-            slot.outcome(Outcome.REJECTED);
+            event.rejection = r;
             return false;
         }
-        enrich(slot);
         return true;
     }
 
-    private Rejection check(EventSlot e, long now) {
-        if (e.rejection() != null) {
-            return e.rejection();
+    /** A number at the value path that arrived too large for a double (1e400) is refused rather than ignored. */
+    private static boolean valueOutOfRange(EventRecord e) {
+        DataTape d = e.data;
+        int t = d.find(e.valuePath);
+        return t >= 0 && d.kind(t) == DataTape.FLOAT && Double.isInfinite(d.doubleValue(t));
+    }
+
+    private Rejection check(EventRecord e, long now) {
+        if (e.rejection != null) {
+            return e.rejection;
         }
-        if (e.hasUnknownField() && !allowUnknownFields) {
+        if (e.fieldName != null && !allowUnknownFields) {
             return Rejection.UNKNOWN_FIELD;
         }
-        if (!e.hasType()) {
+        if (e.typeOff < 0 && e.typeChars == 0) {
             return Rejection.TYPE_MISSING;
         }
-        if (e.typeChars() < 1 || e.typeChars() > EventSlot.MAX_TYPE_CHARS) {
+        if (e.typeChars < 1 || e.typeChars > EventRecord.MAX_TYPE_CHARS) {
             return Rejection.TYPE_LENGTH;
         }
-        if (!e.hasSource()) {
+        if (e.sourceOff < 0 && e.sourceChars == 0) {
             return Rejection.SOURCE_MISSING;
         }
-        if (e.sourceChars() < 1 || e.sourceChars() > EventSlot.MAX_SOURCE_CHARS) {
+        if (e.sourceChars < 1 || e.sourceChars > EventRecord.MAX_SOURCE_CHARS) {
             return Rejection.SOURCE_LENGTH;
         }
-        if (e.hasClientId() && (e.idChars() < 1 || e.idChars() > EventSlot.MAX_ID_CHARS)) {
+        if (e.idOff != -1 && (e.idChars < 1 || e.idChars > EventRecord.MAX_ID_CHARS)) {
             return Rejection.ID_LENGTH;
         }
-        if (e.hasTimestamp()) {
-            if (e.timestamp() <= 0) {
+        if (e.hasTimestamp) {
+            if (e.timestamp <= 0) {
                 return Rejection.TIMESTAMP_NOT_POSITIVE;
             }
-            if (e.timestamp() > now + maxFutureSkewMillis) {
+            if (e.timestamp > now + maxFutureSkewMillis) {
                 return Rejection.TIMESTAMP_IN_FUTURE;
             }
         }
-        DataTape d = e.data();
+        DataTape d = e.data;
         if (d.overflowed()) {
             return Rejection.DATA_TOO_LARGE;
         }
@@ -86,20 +103,23 @@ public final class Validator {
         return null;
     }
 
-    private void enrich(EventSlot e) {
-        if (!e.hasTimestamp()) {
-            e.assignTimestamp(e.receivedAt());
+    private void enrich(EventRecord e, long sequence) {
+        if (!e.hasTimestamp) {
+            e.timestamp = e.receivedAt;
         }
-        if (!e.hasClientId()) {
-            e.generateId(idPrefix);
+        if (e.idOff == -1) {
+            // Only the prefix and number are noted: the text is produced when someone reads the id,
+            // since most events are never read back by id.
+            e.generatedIdPrefix = idPrefix;
+            e.generatedIdNumber = sequence;
         }
-        byte[] text = e.textArena();
-        long typeHash = Utf8.hash64(text, e.typeOffset(), e.typeLength());
-        int typeId = types.intern(text, e.typeOffset(), e.typeLength(), typeHash);
+        byte[] text = e.text;
+        long typeHash = Utf8.hash64(text, e.typeOff, e.typeLen);
+        int typeId = types.intern(text, e.typeOff, e.typeLen, typeHash);
         e.typeId = typeId;
         e.typeName = typeId >= 0 ? types.name(typeId) : null;
-        long sourceHash = Utf8.hash64(text, e.sourceOffset(), e.sourceLength());
-        int sourceId = sources.intern(text, e.sourceOffset(), e.sourceLength(), sourceHash);
+        long sourceHash = Utf8.hash64(text, e.sourceOff, e.sourceLen);
+        int sourceId = sources.intern(text, e.sourceOff, e.sourceLen, sourceHash);
         e.sourceHash = sourceHash;
         e.sourceId = sourceId;
         e.sourceName = sourceId >= 0 ? sources.name(sourceId) : null;

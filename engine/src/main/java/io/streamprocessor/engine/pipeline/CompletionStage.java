@@ -1,7 +1,5 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.IngestRequest;
 import io.streamprocessor.engine.stats.LatencyRecorder;
 
 /**
@@ -26,15 +24,13 @@ final class CompletionStage implements Stage {
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence) {
+    public void onEvent(Slot slot, long sequence) {
         if (++sinceClock == CLOCK_EVERY) {
             nowNanos = System.nanoTime();
             sinceClock = 0;
         }
-        if (slot.countsRejection() || slot.outcome() != io.streamprocessor.engine.event.Outcome.REJECTED) {
-            latency.recordNanos(nowNanos - slot.arrivalNanos());
-        }
-        IngestRequest request = slot.request();
+        latency.recordNanos(nowNanos - slot.arrivalNanos);
+        IngestRequest request = slot.request;
         if (request != null) {
             request.onEventDone(slot);
         }

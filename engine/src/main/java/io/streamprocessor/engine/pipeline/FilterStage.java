@@ -1,10 +1,8 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.Outcome;
 import io.streamprocessor.engine.stats.Counter;
 
-/** Runs the filters in order; the first that says no drops the event. Counts filtered events. */
+/** Runs the filters in order on the read-only view; the first that says no drops the event. Counts filtered events. */
 final class FilterStage implements Stage {
     private final EventFilter[] filters;
     final Counter filtered = new Counter();
@@ -14,13 +12,13 @@ final class FilterStage implements Stage {
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence) {
-        if (slot.outcome() != Outcome.PENDING) {
+    public void onEvent(Slot slot, long sequence) {
+        if (slot.verdict != Outcome.PENDING) {
             return;
         }
         for (EventFilter f : filters) {
-            if (!f.test(slot)) {
-                slot.outcome(Outcome.FILTERED);
+            if (!f.test(slot.event.view())) {
+                slot.verdict = Outcome.FILTERED;
                 filtered.increment();
                 return;
             }

@@ -2,8 +2,7 @@ package io.streamprocessor.engine.pipeline;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.IngestRequest;
+import io.streamprocessor.engine.event.EventWriter;
 
 import java.time.Clock;
 
@@ -23,14 +22,14 @@ import java.time.Clock;
  * stage, so that window must be short and must always end in one of the two.
  */
 public final class Ingestor {
-    private final RingBuffer<EventSlot> ring;
+    private final RingBuffer<Slot> ring;
     private final StreamProcessor processor;
     private final Clock clock;
     private long lo;
     private long hi = -1;
     private int claimed;
 
-    Ingestor(RingBuffer<EventSlot> ring, StreamProcessor processor, Clock clock) {
+    Ingestor(RingBuffer<Slot> ring, StreamProcessor processor, Clock clock) {
         this.ring = ring;
         this.processor = processor;
         this.clock = clock;
@@ -75,9 +74,9 @@ public final class Ingestor {
         return true;
     }
 
-    /** The i-th claimed slot, ready to be written. */
-    public EventSlot slot(int i) {
-        return ring.get(lo + i);
+    /** The writer of the i-th claimed slot's event. */
+    public EventWriter slot(int i) {
+        return ring.get(lo + i).event.writer();
     }
 
     /** Number of slots currently claimed (0 after publishing). */

@@ -2,7 +2,6 @@ package io.streamprocessor.engine.pipeline;
 
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
-import io.streamprocessor.engine.event.EventSlot;
 
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,15 +16,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * what a machine with fewer cores than a threaded chain needs. Handlers must not block.
  */
 final class InlineDrainer {
-    private final RingBuffer<EventSlot> ring;
-    private final EventPoller<EventSlot> poller;
+    private final RingBuffer<Slot> ring;
+    private final EventPoller<Slot> poller;
     private final StageHandler handler;
     private final int maxBatchSize;
     private final ReentrantLock lock = new ReentrantLock();
-    private final EventPoller.Handler<EventSlot> callback = this::onEvent;
+    private final EventPoller.Handler<Slot> callback = this::onEvent;
     private int inBatch;
 
-    InlineDrainer(RingBuffer<EventSlot> ring, StageHandler handler, int maxBatchSize) {
+    InlineDrainer(RingBuffer<Slot> ring, StageHandler handler, int maxBatchSize) {
         this.ring = ring;
         this.handler = handler;
         this.maxBatchSize = maxBatchSize;
@@ -56,7 +55,7 @@ final class InlineDrainer {
         return ring.isAvailable(poller.getSequence().get() + 1);
     }
 
-    private boolean onEvent(EventSlot slot, long sequence, boolean endOfAvailable) {
+    private boolean onEvent(Slot slot, long sequence, boolean endOfAvailable) {
         if (inBatch == 0) {
             handler.onBatchStart(0, 0);
         }

@@ -34,7 +34,7 @@ public record ProcessorSettings(
     int exactDistinctLimit,
     long drainTimeoutMillis,
     List<EventFilter> filters,
-    List<EventTransform> transforms,
+    List<EventStep> transforms,
     List<Sink> sinks,
     List<Aggregation<?>> aggregations,
     Clock clock,
@@ -63,7 +63,7 @@ public record ProcessorSettings(
         private int exactDistinctLimit = 10_000;
         private long drainTimeoutMillis = 30_000;
         private final List<EventFilter> filters = new ArrayList<>();
-        private final List<EventTransform> transforms = new ArrayList<>();
+        private final List<EventStep> transforms = new ArrayList<>();
         private final List<Sink> sinks = new ArrayList<>();
         private final List<Aggregation<?>> aggregations = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -181,8 +181,18 @@ public record ProcessorSettings(
             return this;
         }
 
+        /** Adds a transform; transforms and steps run in the order added, after every filter. */
         public Builder addTransform(EventTransform transform) {
-            transforms.add(transform);
+            transforms.add(e -> {
+                transform.apply(e);
+                return true;
+            });
+            return this;
+        }
+
+        /** Adds a transform that may drop the event (counted as filtered); runs in order with the transforms. */
+        public Builder addStep(EventStep step) {
+            transforms.add(step);
             return this;
         }
 

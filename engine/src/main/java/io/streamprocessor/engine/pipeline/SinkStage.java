@@ -1,15 +1,14 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.Outcome;
+import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.stats.Counter;
 
 /**
  * Hands every event that passed the filters (late ones included) to each sink, and the end of
  * each batch. A sink that throws is counted and reported; the other sinks and the pipeline go on.
- * In the per-stage topology this runs beside the window stage, so an event may still read as
- * pending here: what matters is that no earlier stage filtered or rejected it.
+ * In the per-stage topology this runs beside the window stage: it reads only the verdict of the
+ * stages before both, never whether the window stage found the event late.
  */
 final class SinkStage implements Stage {
     private final Sink[] sinks;
@@ -26,14 +25,14 @@ final class SinkStage implements Stage {
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence) {
-        Outcome o = slot.outcome();
-        if (o == Outcome.FILTERED || o == Outcome.REJECTED) {
+    public void onEvent(Slot slot, long sequence) {
+        if (slot.verdict != Outcome.PENDING) {
             return;
         }
+        EventView e = slot.event.view();
         for (int i = 0; i < sinks.length; i++) {
             try {
-                sinks[i].onEvent(slot);
+                sinks[i].onEvent(e);
             } catch (Throwable t) {
                 failures[i].increment();
                 errors.onError("sink " + sinks[i].name(), t);

@@ -1,7 +1,5 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
-
 /**
  * One step of the handler chain, independent of which thread runs it: the topology decides
  * whether a stage gets a Disruptor handler of its own or shares one with its neighbours.
@@ -11,7 +9,7 @@ interface Stage {
     default void onBatchStart(long batchSize) {
     }
 
-    void onEvent(EventSlot slot, long sequence);
+    void onEvent(Slot slot, long sequence);
 
     /** Called after the last event of every batch, also when that event was void. */
     default void onEndOfBatch() {

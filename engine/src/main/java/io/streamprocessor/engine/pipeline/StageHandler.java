@@ -1,8 +1,6 @@
 package io.streamprocessor.engine.pipeline;
 
 import com.lmax.disruptor.EventHandler;
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.Outcome;
 import io.streamprocessor.engine.event.Rejection;
 import io.streamprocessor.engine.stats.Counter;
 
@@ -11,7 +9,7 @@ import io.streamprocessor.engine.stats.Counter;
  * an exception escape: a throwing stage rejects that event, is reported, and the batch goes on,
  * so every batch's start and end callbacks stay paired (the window stage holds a lock between them).
  */
-final class StageHandler implements EventHandler<EventSlot> {
+final class StageHandler implements EventHandler<Slot> {
     private final Stage[] stages;
     private final ErrorHandler errors;
     /** Events this handler rejected because a stage threw on them. */
@@ -30,15 +28,15 @@ final class StageHandler implements EventHandler<EventSlot> {
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
-        if (!slot.isVoid()) {
+    public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
+        if (!slot.isVoid) {
             for (Stage s : stages) {
                 try {
                     s.onEvent(slot, sequence);
                 } catch (Throwable t) {
-                    if (slot.outcome() == Outcome.PENDING) {
-                        slot.reject(Rejection.PIPELINE_ERROR);
-                        slot.outcome(Outcome.REJECTED);
+                    if (slot.verdict == Outcome.PENDING) {
+                        slot.event.writer().reject(Rejection.PIPELINE_ERROR);
+                        slot.verdict = Outcome.REJECTED;
                         failed.increment();
                     }
                     errors.onError(s.getClass().getSimpleName(), t);

@@ -6,7 +6,6 @@ import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.streamprocessor.engine.event.EventSlot;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.event.Interner;
 import io.streamprocessor.engine.event.Validator;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The embeddable processor: a Disruptor ring of pre-allocated {@link EventSlot}s and the handler
+ * The embeddable processor: a Disruptor ring of pre-allocated event slots and the handler
  * chain validate, filter, transform, window, sinks, completion, laid out on threads by the
  * {@link Topology}. Build one with {@link #builder()}, {@link #start()} it, ingest through an
  * {@link Ingestor} per producer thread, query {@link #aggregations()} and {@link #stats()}, and
@@ -44,14 +43,15 @@ public final class StreamProcessor implements AutoCloseable {
 
     private final ProcessorSettings settings;
     /** Null for {@link Topology#INLINE}, which has no stage threads. */
-    private final Disruptor<EventSlot> disruptor;
+    private final Disruptor<Slot> disruptor;
     /** Null unless {@link Topology#INLINE}. */
     private final InlineDrainer inline;
-    private final RingBuffer<EventSlot> ring;
+    private final RingBuffer<Slot> ring;
     private final Interner types;
     private final Interner sources;
     private final ValidateStage validate;
     private final FilterStage filter;
+    private final TransformStage transform;
     private final WindowStage window;
     private final SinkStage sinkStage;
     private final List<StageHandler> handlers = new ArrayList<>();
@@ -70,7 +70,7 @@ public final class StreamProcessor implements AutoCloseable {
             s.maxDataFields(), s.allowUnknownFields(), idPrefix);
         this.validate = new ValidateStage(validator, s.clock());
         this.filter = new FilterStage(s.filters().toArray(new EventFilter[0]));
-        TransformStage transform = new TransformStage(s.transforms().toArray(new EventTransform[0]));
+        this.transform = new TransformStage(s.transforms().toArray(new EventStep[0]));
         WindowStore store = new WindowStore(s.window(), s.typeLimit(), s.exactDistinctLimit(), s.aggregations());
         this.window = new WindowStage(store, s.maxMetricKeys(), s.clock());
         this.sinkStage = new SinkStage(s.sinks().toArray(new Sink[0]), s.errorHandler());
@@ -80,7 +80,7 @@ public final class StreamProcessor implements AutoCloseable {
         if (s.topology() == Topology.INLINE) {
             this.disruptor = null;
             this.ring = RingBuffer.createMultiProducer(
-                () -> new EventSlot(valuePath, s.maxDataTokens(), s.maxDataBytes()), s.ringSize(),
+                () -> new Slot(valuePath, s.maxDataTokens(), s.maxDataBytes()), s.ringSize(),
                 s.waitStrategy().create());
             StageHandler all = new StageHandler(errors, validate, filter, transform, window, sinkStage, completion);
             handlers.add(all);
@@ -90,7 +90,7 @@ public final class StreamProcessor implements AutoCloseable {
         this.inline = null;
         AtomicInteger threadNumber = new AtomicInteger();
         this.disruptor = new Disruptor<>(
-            () -> new EventSlot(valuePath, s.maxDataTokens(), s.maxDataBytes()),
+            () -> new Slot(valuePath, s.maxDataTokens(), s.maxDataBytes()),
             s.ringSize(),
             r -> {
                 Thread t = new Thread(r, name + "-stage-" + threadNumber.incrementAndGet());
@@ -116,7 +116,7 @@ public final class StreamProcessor implements AutoCloseable {
         this.ring = disruptor.getRingBuffer();
     }
 
-    private EventProcessorFactory<EventSlot> processor(StageHandler handler) {
+    private EventProcessorFactory<Slot> processor(StageHandler handler) {
         handlers.add(handler);
         int maxBatch = settings.maxBatchSize();
         return (ringBuffer, barrierSequences) -> new BatchEventProcessorBuilder()
@@ -196,7 +196,7 @@ public final class StreamProcessor implements AutoCloseable {
         return new StatsSnapshot(
             validate.received.get(),
             window.processed.get(),
-            filter.filtered.get(),
+            filter.filtered.get() + transform.filtered.get(),
             validate.rejected.get() + failed,
             window.late.get(),
             throughput,

@@ -1,23 +1,35 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.Outcome;
+import io.streamprocessor.engine.stats.Counter;
 
-/** Applies the transforms, in order, to events that passed the filters. */
+/**
+ * Applies the transforms and steps, in the order they were added, to events that passed the
+ * filters; a step that says no drops the event, counted as filtered.
+ */
 final class TransformStage implements Stage {
-    private final EventTransform[] transforms;
+    private final EventStep[] steps;
+    final Counter filtered = new Counter();
 
-    TransformStage(EventTransform[] transforms) {
-        this.transforms = transforms;
+    TransformStage(EventStep[] steps) {
+        this.steps = steps;
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence) {
-        if (slot.outcome() != Outcome.PENDING) {
+    public void onEvent(Slot slot, long sequence) {
+        if (slot.verdict != Outcome.PENDING) {
             return;
         }
-        for (EventTransform t : transforms) {
-            t.apply(slot);
+        for (EventStep s : steps) {
+            if (!s.apply(slot.event.mutable())) {
+                slot.verdict = Outcome.FILTERED;
+                filtered.increment();
+                return;
+            }
         }
+    }
+
+    @Override
+    public void onEndOfBatch() {
+        filtered.publish();
     }
 }

@@ -1,12 +1,14 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
 import io.streamprocessor.engine.event.Validator;
 import io.streamprocessor.engine.stats.Counter;
 
 import java.time.Clock;
 
-/** Applies the event schema and enriches valid events; counts received and rejected. */
+/**
+ * Applies the event schema and enriches valid events. Counts every event it sees as received, and
+ * those that break a rule as rejected, so received = processed + filtered + rejected.
+ */
 final class ValidateStage implements Stage {
     private final Validator validator;
     private final Clock clock;
@@ -25,12 +27,10 @@ final class ValidateStage implements Stage {
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence) {
-        slot.sequence(sequence);
-        if (validator.validate(slot, now)) {
-            received.increment();
-        } else if (slot.countsRejection()) {
-            received.increment();
+    public void onEvent(Slot slot, long sequence) {
+        received.increment();
+        if (!validator.validate(slot.event, now, sequence)) {
+            slot.verdict = Outcome.REJECTED;
             rejected.increment();
         }
     }

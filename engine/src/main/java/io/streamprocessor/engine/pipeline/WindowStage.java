@@ -1,7 +1,6 @@
 package io.streamprocessor.engine.pipeline;
 
-import io.streamprocessor.engine.event.EventSlot;
-import io.streamprocessor.engine.event.Outcome;
+import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.stats.Counter;
 import io.streamprocessor.engine.stats.ThroughputMeter;
 import io.streamprocessor.engine.window.WindowStore;
@@ -48,19 +47,18 @@ final class WindowStage implements Stage {
     }
 
     @Override
-    public void onEvent(EventSlot slot, long sequence) {
-        if (slot.outcome() != Outcome.PENDING) {
+    public void onEvent(Slot slot, long sequence) {
+        if (slot.verdict != Outcome.PENDING) {
             return;
         }
-        if (windows.add(slot)) {
-            slot.outcome(Outcome.PROCESSED);
-        } else {
-            slot.outcome(Outcome.LATE);
+        EventView e = slot.event.view();
+        if (!windows.add(e)) {
+            slot.late = true;
             late.increment();
         }
         processed.increment();
         batchProcessed++;
-        long key = metricKey(slot.typeId(), slot.sourceId());
+        long key = metricKey(e.typeId(), e.sourceId());
         if (key != OTHER_METRIC && metrics.size() >= maxMetricKeys && metrics.get(key) == 0) {
             key = OTHER_METRIC;
         }

@@ -4,7 +4,7 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.streamprocessor.engine.aggregate.Aggregation;
 import io.streamprocessor.engine.aggregate.DistinctCounter;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventView;
 import org.agrona.collections.Long2LongCounterMap;
 
 /**
@@ -63,7 +63,7 @@ final class Pane {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    void add(EventSlot e, Aggregation[] aggregations) {
+    void add(EventView e, Aggregation[] aggregations) {
         count++;
         if (e.hasValue()) {
             double v = e.value();

@@ -4,7 +4,7 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.streamprocessor.engine.aggregate.Aggregation;
 import io.streamprocessor.engine.aggregate.DistinctCounter;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.event.Interner;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -68,7 +68,7 @@ public final class WindowStore {
      * window containing it has been evicted.
      */
     @SuppressWarnings("unchecked")
-    public boolean add(EventSlot e) {
+    public boolean add(EventView e) {
         long t = e.timestamp();
         long p = Math.floorDiv(t, slide);
         if (watermark != Long.MIN_VALUE && p * slide + size <= watermark - retention) {

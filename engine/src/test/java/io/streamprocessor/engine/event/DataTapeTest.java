@@ -9,16 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DataTapeTest {
-    private final EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 65536);
+    private final EventRecord slot = new EventRecord(FieldPath.of("value"), 4096, 65536);
 
     /** The slot's tape holding {@code json}; mutations are checked through the JSON sinks receive. */
     private DataTape tape(String json) {
-        slot.begin(null, 0, 1L, 0L);
-        return JsonTape.write(slot.data(), json);
+        JsonTape.write(slot.begin(1L).data(), json);
+        return slot.data;
     }
 
     private String json() {
-        return JsonTape.data(slot);
+        return JsonTape.data(slot.view());
     }
 
     private static FieldPath path(String p) {
@@ -37,7 +37,7 @@ class DataTapeTest {
 
     @Test
     void emptyTapeEncodesAsAnEmptyObject() {
-        slot.begin(null, 0, 1L, 0L);
+        slot.begin(1L);
         assertEquals("{}", json());
     }
 
@@ -89,8 +89,8 @@ class DataTapeTest {
 
     @Test
     void nothingIsFoundOnAnEmptyTape() {
-        slot.begin(null, 0, 1L, 0L);
-        assertEquals(-1, slot.data().find(path("value")));
+        slot.begin(1L);
+        assertEquals(-1, slot.data.find(path("value")));
     }
 
     @Test
@@ -134,8 +134,8 @@ class DataTapeTest {
 
     @Test
     void settingOnAnEmptyTapeCreatesTheDataObject() {
-        slot.begin(null, 0, 1L, 0L);
-        DataTape d = slot.data();
+        slot.begin(1L);
+        DataTape d = slot.data;
         assertTrue(d.setScalar(path("x"), DataTape.INTEGER, 1) >= 0);
         assertEquals("{\"x\":1}", json());
         assertEquals(1, d.fieldCount());
@@ -184,12 +184,11 @@ class DataTapeTest {
 
     @Test
     void settingPastMaxTokensFailsAndKeepsTheData() {
-        EventSlot small = new EventSlot(FieldPath.of("value"), 4, 1024);
-        small.begin(null, 0, 1L, 0L);
-        JsonTape.write(small.data(), "{\"a\":1}");
-        assertFalse(small.data().overflowed());
-        assertEquals(-1, small.data().setScalar(path("b"), DataTape.INTEGER, 2));
-        assertEquals("{\"a\":1}", JsonTape.data(small));
+        EventRecord small = new EventRecord(FieldPath.of("value"), 4, 1024);
+        JsonTape.write(small.begin(1L).data(), "{\"a\":1}");
+        assertFalse(small.data.overflowed());
+        assertEquals(-1, small.data.setScalar(path("b"), DataTape.INTEGER, 2));
+        assertEquals("{\"a\":1}", JsonTape.data(small.view()));
     }
 
     // ------------------------------------------------------------------ remove
@@ -392,8 +391,8 @@ class DataTapeTest {
     void wellFormedObjectsAreNotMalformed() {
         assertFalse(tape("{}").malformed());
         assertFalse(tape("{\"a\":[1,{\"b\":[]}]}").malformed());
-        slot.begin(null, 0, 1L, 0L);
-        assertFalse(slot.data().malformed(), "an empty tape reads as {}");
+        slot.begin(1L);
+        assertFalse(slot.data.malformed(), "an empty tape reads as {}");
     }
 
     @Test
@@ -407,16 +406,17 @@ class DataTapeTest {
     @Test
     void unpairedStartsAndEndsAreMalformed() {
         DataTape d = new DataTape(100, 1024);
-        d.startObject().name("a").number(1L);
+        DataWriter w = new DataWriter(d);
+        w.startObject().name("a").number(1L);
         assertTrue(d.malformed(), "unclosed object");
         d.reset();
-        d.endObject();
+        w.endObject();
         assertTrue(d.malformed(), "end without start");
         d.reset();
-        d.startObject().name("a").startArray().endObject();
+        w.startObject().name("a").startArray().endObject();
         assertTrue(d.malformed(), "array closed as an object");
         d.reset();
-        d.startObject().name("a").startObject().endArray().endObject();
+        w.startObject().name("a").startObject().endArray().endObject();
         assertTrue(d.malformed(), "object closed as an array");
     }
 

@@ -3,21 +3,21 @@ package io.streamprocessor.engine.event;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Test support: writes JSON text onto a {@link DataTape} token by token, as a streaming decoder
+ * Test support: writes JSON text through a {@link DataWriter} token by token, as a streaming decoder
  * would, and reads an event back as the JSON line sinks receive ({@link EventJson}).
  */
 public final class JsonTape {
     private final String s;
-    private final DataTape tape;
+    private final DataWriter tape;
     private int i;
 
-    private JsonTape(String s, DataTape tape) {
+    private JsonTape(String s, DataWriter tape) {
         this.s = s;
         this.tape = tape;
     }
 
     /** Writes one JSON value (normally an object) onto the tape; the caller resets the tape first. */
-    public static DataTape write(DataTape tape, String json) {
+    public static DataWriter write(DataWriter tape, String json) {
         JsonTape w = new JsonTape(json, tape);
         w.value();
         w.space();
@@ -27,15 +27,21 @@ public final class JsonTape {
         return tape;
     }
 
+    /** Writes one JSON value onto a bare tape, as {@link #write(DataWriter, String)} does. */
+    public static DataTape write(DataTape tape, String json) {
+        write(new DataWriter(tape), json);
+        return tape;
+    }
+
     /** The event as one JSON line, exactly as a sink receives it. */
-    public static String encode(EventSlot slot) {
+    public static String encode(EventView slot) {
         EventJson json = new EventJson();
         int n = json.encode(slot);
         return new String(json.buffer(), 0, n, StandardCharsets.UTF_8);
     }
 
     /** The {@code data} member of {@link #encode}. */
-    public static String data(EventSlot slot) {
+    public static String data(EventView slot) {
         String line = encode(slot);
         int at = line.indexOf(",\"data\":");
         return line.substring(at + 8, line.length() - 1);

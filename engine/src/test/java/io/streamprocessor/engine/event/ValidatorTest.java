@@ -20,41 +20,47 @@ class ValidatorTest {
     private final Interner types = new Interner(100);
     private final Interner sources = new Interner(100);
     private final Validator validator = new Validator(types, sources, SKEW, 16, 256, false, "gen-");
-    private final EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 65536);
+    private final EventRecord slot = new EventRecord(FieldPath.of("value"), 4096, 65536);
+    private final EventView view = slot.view();
     private long sequence;
 
     /** A fresh valid event: type and source only. */
-    private EventSlot event() {
-        slot.begin(null, 0, RECEIVED_AT, 0L).type("metric").source("web-1");
-        slot.sequence(sequence++);
-        return slot;
+    private EventWriter event() {
+        return slot.begin(RECEIVED_AT).type("metric").source("web-1");
     }
 
-    private EventSlot event(String dataJson) {
-        event();
-        JsonTape.write(slot.data(), dataJson);
-        return slot;
+    private EventWriter event(String dataJson) {
+        EventWriter w = event();
+        JsonTape.write(w.data(), dataJson);
+        return w;
     }
 
-    /** The producer reporting an unknown top-level member (the one call here into that producer API). */
-    private static EventSlot unknownField(EventSlot slot, String name) {
-        return slot.fieldProblem(Rejection.UNKNOWN_FIELD, name);
+    /** The producer reporting an unknown top-level member. */
+    private static EventWriter unknownField(EventWriter writer, String name) {
+        return writer.fieldProblem(Rejection.UNKNOWN_FIELD, name);
     }
 
-    private boolean validate(EventSlot e) {
-        return validator.validate(e, NOW);
+    private boolean validate(EventRecord e) {
+        return validator.validate(e, NOW, sequence++);
     }
 
-    private void assertRejected(Rejection expected, EventSlot e) {
+    /** The event just written through {@link #event()} is rejected for {@code expected}. */
+    private void assertRejected(Rejection expected, EventWriter written) {
+        assertRejected(expected, slot);
+    }
+
+    private void assertRejected(Rejection expected, EventRecord e) {
         assertFalse(validate(e), "expected rejection " + expected);
         assertEquals(expected, e.rejection());
-        assertEquals(Outcome.REJECTED, e.outcome());
     }
 
-    private void assertAccepted(EventSlot e) {
+    private void assertAccepted(EventWriter written) {
+        assertAccepted(slot);
+    }
+
+    private void assertAccepted(EventRecord e) {
         assertTrue(validate(e), () -> "rejected: " + e.rejectionMessage());
         assertNull(e.rejection());
-        assertEquals(Outcome.PENDING, e.outcome());
     }
 
     /** Data nested {@code depth} objects deep, the data object itself included. */
@@ -80,7 +86,7 @@ class ValidatorTest {
 
     @Test
     void typeIsRequired() {
-        slot.begin(null, 0, RECEIVED_AT, 0L).source("web-1");
+        slot.begin(RECEIVED_AT).source("web-1");
         assertRejected(Rejection.TYPE_MISSING, slot);
         assertTrue(slot.rejectionMessage().startsWith("type"));
     }
@@ -89,7 +95,7 @@ class ValidatorTest {
     void typeOfOneToOneHundredTwentyEightCharsIsAccepted() {
         assertAccepted(event().type("t"));
         assertAccepted(event().type("t".repeat(128)));
-        assertEquals("t".repeat(128), slot.type());
+        assertEquals("t".repeat(128), view.type());
     }
 
     @Test
@@ -101,7 +107,7 @@ class ValidatorTest {
 
     @Test
     void sourceIsRequired() {
-        slot.begin(null, 0, RECEIVED_AT, 0L).type("metric");
+        slot.begin(RECEIVED_AT).type("metric");
         assertRejected(Rejection.SOURCE_MISSING, slot);
         assertTrue(slot.rejectionMessage().startsWith("source"));
     }
@@ -110,7 +116,7 @@ class ValidatorTest {
     void sourceOfOneToTwoHundredFiftySixCharsIsAccepted() {
         assertAccepted(event().source("s"));
         assertAccepted(event().source("s".repeat(256)));
-        assertEquals("s".repeat(256), slot.source());
+        assertEquals("s".repeat(256), view.source());
     }
 
     @Test
@@ -123,9 +129,9 @@ class ValidatorTest {
     @Test
     void clientIdOfOneToTwoHundredFiftySixCharsIsKept() {
         assertAccepted(event().id("i"));
-        assertEquals("i", slot.id());
+        assertEquals("i", view.id());
         assertAccepted(event().id("i".repeat(256)));
-        assertEquals("i".repeat(256), slot.id());
+        assertEquals("i".repeat(256), view.id());
     }
 
     @Test
@@ -140,16 +146,16 @@ class ValidatorTest {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 1_000; i++) {
             assertAccepted(event());
-            String id = slot.id();
+            String id = view.id();
             assertTrue(id.startsWith("gen-"), id);
             assertTrue(ids.add(id), "duplicate id " + id);
-            assertTrue(JsonTape.encode(slot).startsWith("{\"id\":\"" + id + "\","));
+            assertTrue(JsonTape.encode(view).startsWith("{\"id\":\"" + id + "\","));
         }
     }
 
     @Test
     void theFirstBrokenRuleDecides() {
-        slot.begin(null, 0, RECEIVED_AT, 0L).id("");
+        slot.begin(RECEIVED_AT).id("");
         assertRejected(Rejection.TYPE_MISSING, slot);
     }
 
@@ -158,15 +164,15 @@ class ValidatorTest {
     @Test
     void anAbsentTimestampIsTheReceiveTime() {
         assertAccepted(event());
-        assertEquals(RECEIVED_AT, slot.timestamp());
+        assertEquals(RECEIVED_AT, view.timestamp());
     }
 
     @Test
     void aPositiveTimestampIsKept() {
         assertAccepted(event().timestamp(1L));
-        assertEquals(1L, slot.timestamp());
+        assertEquals(1L, view.timestamp());
         assertAccepted(event().timestamp(NOW - 86_400_000L));
-        assertEquals(NOW - 86_400_000L, slot.timestamp());
+        assertEquals(NOW - 86_400_000L, view.timestamp());
     }
 
     @Test
@@ -222,16 +228,15 @@ class ValidatorTest {
 
     @Test
     void dataLargerThanTheSlotIsRejected() {
-        EventSlot small = new EventSlot(FieldPath.of("value"), 8, 1024);
-        small.begin(null, 0, RECEIVED_AT, 0L).type("metric").source("web-1");
-        JsonTape.write(small.data(), "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}");
+        EventRecord small = new EventRecord(FieldPath.of("value"), 8, 1024);
+        JsonTape.write(small.begin(RECEIVED_AT).type("metric").source("web-1").data(), "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}");
         assertRejected(Rejection.DATA_TOO_LARGE, small);
     }
 
     @Test
     void absentDataIsAnEmptyObject() {
         assertAccepted(event());
-        assertTrue(JsonTape.encode(slot).endsWith(",\"data\":{}}"));
+        assertTrue(JsonTape.encode(view).endsWith(",\"data\":{}}"));
     }
 
     // ------------------------------------------------------------------ unknown fields, producer rejections
@@ -245,14 +250,15 @@ class ValidatorTest {
     @Test
     void anUnknownTopLevelFieldIsAcceptedWhenAllowed() {
         Validator lenient = new Validator(types, sources, SKEW, 16, 256, true, "gen-");
-        assertTrue(lenient.validate(unknownField(event(), "colour"), NOW));
+        unknownField(event(), "colour");
+        assertTrue(lenient.validate(slot, NOW, 0));
         assertNull(slot.rejection());
     }
 
     @Test
     void aRejectionRecordedByTheProducerWins() {
         unknownField(event().reject(Rejection.TIMESTAMP_NOT_INTEGER), "x").type("");
-        JsonTape.write(slot.data(), nested(40));
+        JsonTape.write(slot.writer().data(), nested(40));
         assertRejected(Rejection.TIMESTAMP_NOT_INTEGER, slot);
 
         event().reject(Rejection.DUPLICATE_FIELD);
@@ -264,19 +270,19 @@ class ValidatorTest {
     @Test
     void typeAndSourceAreInterned() {
         assertAccepted(event().type("log").source("a"));
-        int logId = slot.typeId();
-        int aId = slot.sourceId();
-        long aHash = slot.sourceHash();
-        String logName = slot.type();
+        int logId = view.typeId();
+        int aId = view.sourceId();
+        long aHash = view.sourceHash();
+        String logName = view.type();
         assertAccepted(event().type("metric").source("b"));
-        assertNotEquals(logId, slot.typeId());
-        assertNotEquals(aId, slot.sourceId());
-        assertNotEquals(aHash, slot.sourceHash());
+        assertNotEquals(logId, view.typeId());
+        assertNotEquals(aId, view.sourceId());
+        assertNotEquals(aHash, view.sourceHash());
         assertAccepted(event().type("log").source("a"));
-        assertEquals(logId, slot.typeId());
-        assertEquals(aId, slot.sourceId());
-        assertEquals(aHash, slot.sourceHash());
-        assertSame(logName, slot.type());
+        assertEquals(logId, view.typeId());
+        assertEquals(aId, view.sourceId());
+        assertEquals(aHash, view.sourceHash());
+        assertSame(logName, view.type());
         assertEquals("log", types.name(logId));
         assertEquals("a", sources.name(aId));
     }
@@ -284,24 +290,26 @@ class ValidatorTest {
     @Test
     void pastTheSourceTableBoundTheSourceIsStillKnownByNameAndHash() {
         Validator bounded = new Validator(new Interner(10), new Interner(1), SKEW, 16, 256, false, "gen-");
-        assertTrue(bounded.validate(event().source("first"), NOW));
-        assertEquals(0, slot.sourceId());
-        assertTrue(bounded.validate(event().source("second"), NOW));
-        assertEquals(Interner.OVERFLOW, slot.sourceId());
-        assertEquals("second", slot.source());
-        assertNotEquals(0L, slot.sourceHash());
+        event().source("first");
+        assertTrue(bounded.validate(slot, NOW, 0));
+        assertEquals(0, view.sourceId());
+        event().source("second");
+        assertTrue(bounded.validate(slot, NOW, 1));
+        assertEquals(Interner.OVERFLOW, view.sourceId());
+        assertEquals("second", view.source());
+        assertNotEquals(0L, view.sourceHash());
     }
 
     @Test
     void aNumberAtTheValuePathIsTheValue() {
         assertAccepted(event("{\"value\":42}"));
-        assertTrue(slot.hasValue());
-        assertEquals(42.0, slot.value());
+        assertTrue(view.hasValue());
+        assertEquals(42.0, view.value());
         assertAccepted(event("{\"value\":-0.5e2}"));
-        assertEquals(-50.0, slot.value());
+        assertEquals(-50.0, view.value());
         assertAccepted(event("{\"value\":0}"));
-        assertTrue(slot.hasValue());
-        assertEquals(0.0, slot.value());
+        assertTrue(view.hasValue());
+        assertEquals(0.0, view.value());
     }
 
     @Test
@@ -309,37 +317,53 @@ class ValidatorTest {
         for (String data : new String[] {"{}", "{\"value\":\"5\"}", "{\"value\":true}", "{\"value\":null}",
             "{\"value\":[5]}", "{\"value\":{\"v\":5}}", "{\"other\":5}", "{\"o\":{\"value\":5}}"}) {
             assertAccepted(event(data));
-            assertFalse(slot.hasValue(), data);
+            assertFalse(view.hasValue(), data);
         }
     }
 
     @Test
-    void aNonFiniteNumberAtTheValuePathIsNoValue() {
-        event();
-        slot.data().startObject().name("value").number(Double.POSITIVE_INFINITY).endObject();
+    void aNaNAtTheValuePathIsNoValue() {
+        event().data().startObject().name("value").number(Double.NaN).endObject();
         assertAccepted(slot);
-        assertFalse(slot.hasValue());
-        event();
-        slot.data().startObject().name("value").number(Double.NaN).endObject();
+        assertFalse(view.hasValue());
+    }
+
+    @Test
+    void aNumberTooLargeForADoubleAtTheValuePathIsRefusedNamingTheField() {
+        char[] text = "1e400".toCharArray();
+        event().data().startObject().name("value").number(Double.POSITIVE_INFINITY, text, 0, text.length).endObject();
+        assertRejected(Rejection.VALUE_OUT_OF_RANGE, slot);
+        assertTrue(slot.rejectionMessage().startsWith("data.value: number out of range"), slot.rejectionMessage());
+        char[] negative = "-1e400".toCharArray();
+        event().data().startObject().name("value").number(Double.NEGATIVE_INFINITY, negative, 0, negative.length).endObject();
+        assertRejected(Rejection.VALUE_OUT_OF_RANGE, slot);
+    }
+
+    @Test
+    void aNumberTooLargeForADoubleElsewhereInDataIsKeptAsSent() {
+        char[] text = "1e400".toCharArray();
+        event().data().startObject().name("value").number(2L).name("big").number(Double.POSITIVE_INFINITY, text, 0, text.length)
+            .endObject();
         assertAccepted(slot);
-        assertFalse(slot.hasValue());
+        assertEquals(2.0, view.value());
+        assertTrue(JsonTape.encode(view).endsWith("\"data\":{\"value\":2,\"big\":1e400}}"), JsonTape.encode(view));
     }
 
     @Test
     void theValuePathIsConfigurable() {
-        EventSlot custom = new EventSlot(FieldPath.of("data.metrics.latency"), 4096, 65536);
-        custom.begin(null, 0, RECEIVED_AT, 0L).type("metric").source("web-1");
-        JsonTape.write(custom.data(), "{\"value\":1,\"metrics\":{\"latency\":12.5}}");
+        EventRecord custom = new EventRecord(FieldPath.of("data.metrics.latency"), 4096, 65536);
+        JsonTape.write(custom.begin(RECEIVED_AT).type("metric").source("web-1").data(),
+            "{\"value\":1,\"metrics\":{\"latency\":12.5}}");
         assertTrue(validate(custom));
-        assertTrue(custom.hasValue());
-        assertEquals(12.5, custom.value());
+        assertTrue(custom.view().hasValue());
+        assertEquals(12.5, custom.view().value());
     }
 
     @Test
     void aRejectedEventIsNotEnriched() {
         assertRejected(Rejection.TYPE_LENGTH, event("{\"value\":3}").type(""));
-        assertFalse(slot.hasValue());
-        assertNull(slot.id());
-        assertEquals(-1, slot.typeId());
+        assertFalse(view.hasValue());
+        assertNull(view.id());
+        assertEquals(-1, view.typeId());
     }
 }

@@ -1,9 +1,8 @@
 package io.streamprocessor.engine.pipeline;
 
 import io.streamprocessor.engine.event.EventJson;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventWriter;
 import io.streamprocessor.engine.event.EventView;
-import io.streamprocessor.engine.event.IngestRequest;
 import io.streamprocessor.engine.sink.Sink;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,7 @@ final class Events {
     private Events() {
     }
 
-    static EventSlot write(EventSlot slot, String type, String source, long timestamp, Double value) {
+    static EventWriter write(EventWriter slot, String type, String source, long timestamp, Double value) {
         slot.type(type).source(source).timestamp(timestamp);
         if (value != null) {
             slot.data().startObject().name("value").number(value).endObject();

@@ -81,7 +81,7 @@ class StreamProcessorTest {
 
             @Override
             public void onEvent(EventView event) {
-                ids.add(((io.streamprocessor.engine.event.EventSlot) event).id());
+                ids.add(event.id());
             }
         };
         try (StreamProcessor p = StreamProcessor.builder()

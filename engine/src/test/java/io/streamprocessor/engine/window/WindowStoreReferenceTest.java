@@ -1,7 +1,7 @@
 package io.streamprocessor.engine.window;
 
-import io.streamprocessor.engine.event.DataTape;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.DataWriter;
+import io.streamprocessor.engine.event.EventRecord;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.event.Interner;
 import io.streamprocessor.engine.event.Validator;
@@ -69,7 +69,7 @@ class WindowStoreReferenceTest {
         WindowStore store = new WindowStore(spec, 1_000, 10_000, List.of());
         Interner types = new Interner(10_000);
         Validator validator = new Validator(types, new Interner(10_000), Long.MAX_VALUE / 4, 16, 256, false, "t-");
-        EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 65536);
+        EventRecord slot = new EventRecord(FieldPath.of("value"), 4096, 65536);
         Reference reference = new Reference(spec);
 
         long cursor = 1_700_000_000_000L + r.nextInt(1_000_000_000);
@@ -79,13 +79,13 @@ class WindowStoreReferenceTest {
             cursor += advance(r, spec);
             long t = timestamp(r, spec, cursor, reference);
             RefEvent e = new RefEvent(t, TYPES[r.nextInt(TYPES.length)], SOURCES[r.nextInt(SOURCES.length)]);
-            write(slot, e, r, i);
-            assertTrue(validator.validate(slot, cursor), () -> trial + ": rejected " + slot.rejectionMessage());
-            assertEquals(e.hasValue, slot.hasValue(), trial);
+            write(slot, e, r);
+            assertTrue(validator.validate(slot, cursor, i), () -> trial + ": rejected " + slot.rejectionMessage());
+            assertEquals(e.hasValue, slot.view().hasValue(), trial);
 
             int n = i;
             boolean expected = reference.add(e);
-            boolean added = store.add(slot);
+            boolean added = store.add(slot.view());
             assertEquals(expected, added, () -> trial + ": event " + n + " at " + t + " with watermark "
                 + reference.watermark + (expected ? " should be aggregated" : " should be late"));
             if (!added) {
@@ -133,10 +133,8 @@ class WindowStoreReferenceTest {
     }
 
     /** Writes the event into the slot, choosing its value (or none) at random. */
-    private static void write(EventSlot slot, RefEvent e, Random r, int sequence) {
-        slot.begin(null, 0, e.t, 0L).type(e.type).source(e.source).timestamp(e.t);
-        slot.sequence(sequence);
-        DataTape d = slot.data();
+    private static void write(EventRecord slot, RefEvent e, Random r) {
+        DataWriter d = slot.begin(e.t).type(e.type).source(e.source).timestamp(e.t).data();
         d.startObject();
         int roll = r.nextInt(100);
         if (roll < 5) {

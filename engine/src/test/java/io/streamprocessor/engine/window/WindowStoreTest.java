@@ -1,7 +1,9 @@
 package io.streamprocessor.engine.window;
 
 import io.streamprocessor.engine.aggregate.DistinctValues;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventRecord;
+import io.streamprocessor.engine.event.EventView;
+import io.streamprocessor.engine.event.DataWriter;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.event.Interner;
 import io.streamprocessor.engine.event.Validator;
@@ -18,23 +20,22 @@ class WindowStoreTest {
     private final Interner types = new Interner(10_000);
     private final Validator validator =
         new Validator(types, new Interner(10_000), Long.MAX_VALUE / 4, 16, 256, false, "t-");
-    private final EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 65536);
+    private final EventRecord slot = new EventRecord(FieldPath.of("value"), 4096, 65536);
     private long sequence;
 
-    private EventSlot event(long t, String type, String source, Double value) {
-        slot.begin(null, 0, t, 0L).type(type).source(source).timestamp(t);
-        slot.sequence(sequence++);
-        slot.data().startObject();
+    private EventView event(long t, String type, String source, Double value) {
+        DataWriter d = slot.begin(t).type(type).source(source).timestamp(t).data();
+        d.startObject();
         if (value != null) {
-            slot.data().name("value").number(value);
+            d.name("value").number(value);
         }
-        slot.data().name("userId").string(source + "-user");
-        slot.data().endObject();
-        assertTrue(validator.validate(slot, t), () -> slot.rejectionMessage());
-        return slot;
+        d.name("userId").string(source + "-user");
+        d.endObject();
+        assertTrue(validator.validate(slot, t, sequence++), slot::rejectionMessage);
+        return slot.view();
     }
 
-    private EventSlot event(long t, Double value) {
+    private EventView event(long t, Double value) {
         return event(t, "metric", "web-1", value);
     }
 

@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventRecord;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.transport.http.NettyServer;
 import io.streamprocessor.transport.http.ServerSettings;
@@ -67,7 +67,7 @@ public final class BaselineServer {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final boolean parse;
         private final EventDecoder decoder = new EventDecoder(16, 256);
-        private final EventSlot scratch = new EventSlot(FieldPath.of("value"), 65_536, 1 << 20);
+        private final EventRecord scratch = new EventRecord(FieldPath.of("value"), 65_536, 1 << 20);
         private long events;
 
         Handler(boolean parse) {
@@ -105,8 +105,7 @@ public final class BaselineServer {
         }
 
         private void decodeOne(JsonParser p) throws IOException {
-            scratch.begin(null, 0, 0L, 0L);
-            decoder.decodeObject(p, scratch);
+            decoder.decodeObject(p, scratch.begin(0L));
             events++;
         }
 

@@ -1,6 +1,6 @@
 package io.streamprocessor.perf.engine;
 
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventWriter;
 
 import java.util.SplittableRandom;
 
@@ -45,7 +45,7 @@ final class EventMix {
     }
 
     /** Writes the next event, stamped at most ~1 s before {@code nowMillis}, into a freshly claimed slot. */
-    void write(EventSlot slot, long nowMillis) {
+    void write(EventWriter slot, long nowMillis) {
         long r = next();
         char[] type = TYPE[(int) (r & (TYPES - 1))];
         char[] src = source[(int) ((r >>> 3) & (SOURCES - 1))];

@@ -1,7 +1,7 @@
 package io.streamprocessor.transport.http;
 
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.streamprocessor.engine.event.IngestRequest;
+import io.streamprocessor.engine.pipeline.IngestRequest;
 
 /**
  * One request on one connection, from the moment it is read until its response is written,

@@ -18,7 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.EventWriter;
 import io.streamprocessor.engine.event.Rejection;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
@@ -202,7 +202,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
         String error = "invalid request body";
         boolean decoded = false;
         try (JsonParser p = decoder.parser(new ByteBufInputStream(body))) {
-            error = batch == 0 ? decodeSingle(p, decoder, in.slot(0).uncountedIfRejected()) : decodeBatch(p, decoder, in, batch);
+            error = batch == 0 ? decodeSingle(p, decoder, in.slot(0)) : decodeBatch(p, decoder, in, batch);
             decoded = error == null;
         } catch (IOException e) {
             error = malformed(e);
@@ -221,7 +221,7 @@ final class HttpHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** One event object and nothing after it; returns the 400 message, or null when well-formed. */
-    private static String decodeSingle(JsonParser p, EventDecoder decoder, EventSlot slot) throws IOException {
+    private static String decodeSingle(JsonParser p, EventDecoder decoder, EventWriter slot) throws IOException {
         JsonToken t = p.nextToken();
         if (t == JsonToken.START_OBJECT) {
             decoder.decodeObject(p, slot);

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonTokenId;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.NumberInput;
-import io.streamprocessor.engine.event.DataTape;
-import io.streamprocessor.engine.event.EventSlot;
+import io.streamprocessor.engine.event.DataWriter;
+import io.streamprocessor.engine.event.EventWriter;
 import io.streamprocessor.engine.event.Rejection;
 
 import java.io.IOException;
@@ -61,7 +61,7 @@ public final class EventDecoder {
      *
      * @throws IOException when the JSON is malformed
      */
-    public void decodeObject(JsonParser p, EventSlot slot) throws IOException {
+    public void decodeObject(JsonParser p, EventWriter slot) throws IOException {
         int seen = 0;
         for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
             JsonToken t = p.nextToken();
@@ -138,8 +138,8 @@ public final class EventDecoder {
     }
 
     /** Copies the data object's tokens to the slot's tape; past a limit it only checks the JSON. */
-    private void decodeData(JsonParser p, EventSlot slot) throws IOException {
-        DataTape tape = slot.data();
+    private void decodeData(JsonParser p, EventWriter slot) throws IOException {
+        DataWriter tape = slot.data();
         tape.startObject();
         int depth = 1;
         boolean writing = true;
@@ -194,7 +194,7 @@ public final class EventDecoder {
         }
     }
 
-    private static void number(JsonParser p, DataTape tape) throws IOException {
+    private static void number(JsonParser p, DataWriter tape) throws IOException {
         char[] text = p.getTextCharacters();
         int offset = p.getTextOffset();
         int length = p.getTextLength();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
-import io.streamprocessor.engine.event.IngestRequest;
+import io.streamprocessor.engine.pipeline.IngestRequest;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;

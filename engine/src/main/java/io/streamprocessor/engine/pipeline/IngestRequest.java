@@ -1,4 +1,4 @@
-package io.streamprocessor.engine.event;
+package io.streamprocessor.engine.pipeline;
 
 /**
  * The producer's handle on one ingestion (a single event or a batch): the completion stage
@@ -26,7 +26,7 @@ public abstract class IngestRequest {
     private long arrivalNanos;
 
     /** Prepares for {@code events} events; call before publishing them. */
-    public final void reset(int events, long arrivalNanos) {
+    final void reset(int events, long arrivalNanos) {
         this.expected = events;
         this.arrivalNanos = arrivalNanos;
         done = 0;
@@ -41,7 +41,7 @@ public abstract class IngestRequest {
     }
 
     /** Called by the completion stage for each of this request's events, in ring order. */
-    public final void onEventDone(EventSlot slot) {
+    final void onEventDone(Slot slot) {
         switch (slot.outcome()) {
             case PROCESSED -> processed++;
             case LATE -> {
@@ -52,8 +52,8 @@ public abstract class IngestRequest {
             case REJECTED -> {
                 rejected++;
                 if (errors < MAX_ERRORS) {
-                    errorIndex[errors] = slot.requestIndex();
-                    errorMessage[errors] = slot.rejectionMessage();
+                    errorIndex[errors] = slot.requestIndex;
+                    errorMessage[errors] = slot.event.rejectionMessage();
                     errors++;
                 }
             }

@@ -1,7 +1,7 @@
-package io.streamprocessor.engine.event;
+package io.streamprocessor.engine.pipeline;
 
 /** What the pipeline did with one event; reported back to whoever ingested it. */
-public enum Outcome {
+enum Outcome {
     /** Not yet decided: the event is still travelling through the stages. */
     PENDING,
     /** Passed the filters and was aggregated and sent to the sinks. */

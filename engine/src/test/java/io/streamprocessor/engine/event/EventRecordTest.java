@@ -7,40 +7,42 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class EventSlotTest {
+class EventRecordTest {
     private static final FieldPath VALUE = FieldPath.of("value");
 
-    private static EventSlot slot(String valuePath, String dataJson) {
-        EventSlot slot = new EventSlot(FieldPath.of(valuePath), 4096, 65536);
-        slot.begin(null, 0, 1_000L, 0L).type("metric").source("web-1").id("e-1").timestamp(500L);
-        JsonTape.write(slot.data(), dataJson);
-        slot.refreshValue();
-        return slot;
+    /** A record holding the event; the returned flyweight reads and changes it, as a transform would. */
+    private static MutableEvent slot(String valuePath, String dataJson) {
+        EventRecord record = new EventRecord(FieldPath.of(valuePath), 4096, 65536);
+        record.begin(1_000L).type("metric").source("web-1").id("e-1").timestamp(500L);
+        JsonTape.write(record.writer().data(), dataJson);
+        record.refreshValue();
+        return record.mutable();
     }
 
-    private static EventSlot slot(String dataJson) {
+    private static MutableEvent slot(String dataJson) {
         return slot("value", dataJson);
     }
 
-    /** The producer reporting an unknown top-level member (the one call here into that producer API). */
-    private static EventSlot unknownField(EventSlot slot, String name) {
-        return slot.fieldProblem(Rejection.UNKNOWN_FIELD, name);
+    /** The producer reporting an unknown top-level member. */
+    private static EventWriter unknownField(EventWriter writer, String name) {
+        return writer.fieldProblem(Rejection.UNKNOWN_FIELD, name);
     }
 
     // ------------------------------------------------------------------ what sinks receive
 
     @Test
     void encodesTheEventAsOneJsonLine() {
-        EventSlot slot = slot("{\"value\":42,\"tags\":[\"a\"]}");
+        MutableEvent slot = slot("{\"value\":42,\"tags\":[\"a\"]}");
         assertEquals("{\"id\":\"e-1\",\"type\":\"metric\",\"source\":\"web-1\",\"timestamp\":500,"
             + "\"receivedAt\":1000,\"data\":{\"value\":42,\"tags\":[\"a\"]}}", JsonTape.encode(slot));
     }
 
     @Test
     void textFieldsKeepNonAsciiAndAreEscaped() {
-        EventSlot slot = new EventSlot(VALUE, 4096, 65536);
+        EventRecord record = new EventRecord(VALUE, 4096, 65536);
+        EventView slot = record.view();
         char[] source = "xx capteur-é \"1\" xx".toCharArray();
-        slot.begin(null, 0, 1L, 0L).type("mesure-\uD83D\uDE80").source(source, 3, source.length - 6).id("id\\1");
+        record.begin(1L).type("mesure-\uD83D\uDE80").source(source, 3, source.length - 6).id("id\\1");
         assertEquals("mesure-\uD83D\uDE80", slot.type());
         assertEquals("capteur-é \"1\"", slot.source());
         assertEquals("id\\1", slot.id());
@@ -50,7 +52,7 @@ class EventSlotTest {
 
     @Test
     void setMutationsAreSeenBySinks() {
-        EventSlot slot = slot("{\"a\":1}");
+        MutableEvent slot = slot("{\"a\":1}");
         slot.set(FieldPath.of("b.c"), "x").set(FieldPath.of("a"), true).set(FieldPath.of("d"), 2L)
             .set(FieldPath.of("e"), 0.5);
         assertEquals("{\"a\":true,\"b\":{\"c\":\"x\"},\"d\":2,\"e\":0.5}", JsonTape.data(slot));
@@ -60,7 +62,7 @@ class EventSlotTest {
 
     @Test
     void viewReadsMembersOfData() {
-        EventSlot slot = slot("{\"n\":3,\"s\":\"abc\",\"o\":{\"x\":null}}");
+        MutableEvent slot = slot("{\"n\":3,\"s\":\"abc\",\"o\":{\"x\":null}}");
         assertTrue(slot.has(FieldPath.of("o.x")));
         assertFalse(slot.has(FieldPath.of("o.y")));
         assertTrue(slot.isNumber(FieldPath.of("n")));
@@ -76,7 +78,7 @@ class EventSlotTest {
 
     @Test
     void settingTheValuePathToANumberMakesItTheValue() {
-        EventSlot slot = slot("{}");
+        MutableEvent slot = slot("{}");
         assertFalse(slot.hasValue());
         slot.set(VALUE, 2.5);
         assertTrue(slot.hasValue());
@@ -89,7 +91,7 @@ class EventSlotTest {
 
     @Test
     void settingTheValuePathToANonNumberClearsTheValue() {
-        EventSlot slot = slot("{\"value\":1}");
+        MutableEvent slot = slot("{\"value\":1}");
         slot.set(VALUE, "high");
         assertFalse(slot.hasValue());
         slot.set(VALUE, 3L);
@@ -99,7 +101,7 @@ class EventSlotTest {
 
     @Test
     void settingTheValuePathToANonFiniteNumberIsNoValue() {
-        EventSlot slot = slot("{\"value\":1}");
+        MutableEvent slot = slot("{\"value\":1}");
         slot.set(VALUE, Double.NaN);
         assertFalse(slot.hasValue());
         slot.set(VALUE, Double.POSITIVE_INFINITY);
@@ -109,7 +111,7 @@ class EventSlotTest {
 
     @Test
     void removingTheValueClearsIt() {
-        EventSlot slot = slot("{\"value\":1,\"x\":2}");
+        MutableEvent slot = slot("{\"value\":1,\"x\":2}");
         assertTrue(slot.hasValue());
         slot.remove(VALUE);
         assertFalse(slot.hasValue());
@@ -118,7 +120,7 @@ class EventSlotTest {
 
     @Test
     void renamingAMemberOntoTheValuePathMakesItTheValue() {
-        EventSlot slot = slot("{\"latency\":12.5}");
+        MutableEvent slot = slot("{\"latency\":12.5}");
         assertFalse(slot.hasValue());
         slot.rename(FieldPath.of("latency"), VALUE);
         assertTrue(slot.hasValue());
@@ -130,7 +132,7 @@ class EventSlotTest {
 
     @Test
     void flatteningANestedNumberOntoTheValuePathMakesItTheValue() {
-        EventSlot slot = slot("{\"value\":{\"amount\":5,\"unit\":\"ms\"}}");
+        MutableEvent slot = slot("{\"value\":{\"amount\":5,\"unit\":\"ms\"}}");
         assertFalse(slot.hasValue());
         slot.rename(FieldPath.of("value.amount"), VALUE);
         assertTrue(slot.hasValue());
@@ -139,7 +141,7 @@ class EventSlotTest {
 
     @Test
     void changingOtherMembersLeavesTheValue() {
-        EventSlot slot = slot("{\"value\":3,\"x\":1}");
+        MutableEvent slot = slot("{\"value\":3,\"x\":1}");
         slot.set(FieldPath.of("x"), 99.0).remove(FieldPath.of("x")).set(FieldPath.of("y"), "s")
             .rename(FieldPath.of("y"), FieldPath.of("z"));
         assertTrue(slot.hasValue());
@@ -148,7 +150,7 @@ class EventSlotTest {
 
     @Test
     void removingTheParentOfANestedValuePathClearsTheValue() {
-        EventSlot slot = slot("metrics.latency", "{\"metrics\":{\"latency\":9}}");
+        MutableEvent slot = slot("metrics.latency", "{\"metrics\":{\"latency\":9}}");
         assertTrue(slot.hasValue());
         slot.remove(FieldPath.of("metrics"));
         assertFalse(slot.hasValue());
@@ -156,14 +158,14 @@ class EventSlotTest {
 
     @Test
     void replacingTheParentOfANestedValuePathClearsTheValue() {
-        EventSlot slot = slot("metrics.latency", "{\"metrics\":{\"latency\":9}}");
+        MutableEvent slot = slot("metrics.latency", "{\"metrics\":{\"latency\":9}}");
         slot.set(FieldPath.of("metrics"), 1L);
         assertFalse(slot.hasValue());
     }
 
     @Test
     void renamingAnObjectOntoTheParentOfANestedValuePathTakesItsValue() {
-        EventSlot slot = slot("metrics.latency", "{\"m\":{\"latency\":4}}");
+        MutableEvent slot = slot("metrics.latency", "{\"m\":{\"latency\":4}}");
         assertFalse(slot.hasValue());
         slot.rename(FieldPath.of("m"), FieldPath.of("metrics"));
         assertTrue(slot.hasValue());
@@ -174,71 +176,82 @@ class EventSlotTest {
 
     @Test
     void theFirstRejectionWins() {
-        EventSlot slot = slot("{}");
-        slot.reject(Rejection.TYPE_NOT_STRING).reject(Rejection.SOURCE_NOT_STRING);
-        assertEquals(Rejection.TYPE_NOT_STRING, slot.rejection());
-        assertEquals("type: must be a string", slot.rejectionMessage());
+        EventRecord record = slot("{}").record;
+        record.writer().reject(Rejection.TYPE_NOT_STRING).reject(Rejection.SOURCE_NOT_STRING);
+        assertEquals(Rejection.TYPE_NOT_STRING, record.rejection());
+        assertEquals("type: must be a string", record.rejectionMessage());
     }
 
     @Test
     void anUnknownFieldRejectionNamesTheField() {
-        EventSlot slot = slot("{}");
-        unknownField(unknownField(slot, "colour"), "other").reject(Rejection.UNKNOWN_FIELD);
-        assertEquals("unknown field: colour", slot.rejectionMessage());
+        EventRecord record = slot("{}").record;
+        unknownField(unknownField(record.writer(), "colour"), "other").reject(Rejection.UNKNOWN_FIELD);
+        assertEquals("unknown field: colour", record.rejectionMessage());
     }
 
     @Test
     void aVeryLongUnknownFieldNameIsCutShort() {
-        EventSlot slot = slot("{}");
-        unknownField(slot, "f".repeat(10_000)).reject(Rejection.UNKNOWN_FIELD);
-        String message = slot.rejectionMessage();
+        EventRecord record = slot("{}").record;
+        unknownField(record.writer(), "f".repeat(10_000)).reject(Rejection.UNKNOWN_FIELD);
+        String message = record.rejectionMessage();
         assertTrue(message.startsWith("unknown field: fff"), message.substring(0, 40));
         assertTrue(message.length() < 100, "message of " + message.length() + " chars");
     }
 
     @Test
+    void aValueOutOfRangeNamesTheValuePath() {
+        EventRecord record = slot("latency.ms", "{}").record;
+        record.writer().reject(Rejection.VALUE_OUT_OF_RANGE);
+        assertTrue(record.rejectionMessage().startsWith("data.latency.ms: number out of range"), record.rejectionMessage());
+    }
+
+    @Test
     void beginForgetsThePreviousEvent() {
-        EventSlot slot = slot("{\"value\":1,\"a\":{\"b\":2}}");
-        unknownField(slot, "x").reject(Rejection.UNKNOWN_FIELD);
-        slot.outcome(Outcome.PROCESSED);
-        slot.begin(null, 3, 2_000L, 9L);
-        assertEquals(Outcome.PENDING, slot.outcome());
-        assertNull(slot.rejection());
-        assertNull(slot.rejectionMessage());
+        MutableEvent slot = slot("{\"value\":1,\"a\":{\"b\":2}}");
+        EventRecord record = slot.record;
+        unknownField(record.writer(), "x").reject(Rejection.UNKNOWN_FIELD);
+        EventWriter writer = record.begin(2_000L);
+        assertNull(record.rejection());
+        assertNull(record.rejectionMessage());
         assertNull(slot.type());
         assertNull(slot.source());
         assertNull(slot.id());
         assertFalse(slot.hasValue());
         assertEquals(0, slot.data().size());
-        assertEquals(3, slot.requestIndex());
         assertEquals(2_000L, slot.receivedAt());
-        assertEquals(9L, slot.arrivalNanos());
-        slot.type("log").source("s");
+        writer.type("log").source("s");
         assertEquals("log", slot.type());
-        assertEquals("{\"id\":\"\",\"type\":\"log\",\"source\":\"s\",\"timestamp\":0,\"receivedAt\":2000,\"data\":{}}",
+        assertEquals("{\"id\":null,\"type\":\"log\",\"source\":\"s\",\"timestamp\":0,\"receivedAt\":2000,\"data\":{}}",
             JsonTape.encode(slot));
     }
 
     @Test
-    void aVoidSlotIsVoidUntilBegun() {
-        EventSlot slot = new EventSlot(VALUE, 16, 256);
-        assertTrue(slot.isVoid());
-        slot.begin(null, 0, 1L, 0L);
-        assertFalse(slot.isVoid());
-        slot.markVoid();
-        assertTrue(slot.isVoid());
-        assertNull(slot.request());
+    void theReadOnlyViewIsNotTheMutableOne() {
+        EventRecord record = slot("{}").record;
+        EventView view = record.view();
+        assertFalse(view instanceof MutableEvent, "a sink's view cannot be cast to change the event");
+        assertTrue(record.mutable() instanceof EventView);
+    }
+
+    @Test
+    void readingTheTypeAndSourceNeverCachesThem() {
+        EventRecord record = new EventRecord(VALUE, 16, 256);
+        record.begin(1L).type("t").source("s");
+        String first = record.view().source();
+        assertEquals("s", first);
+        assertNull(record.sourceName, "a read wrote nothing into the record");
+        assertNull(record.typeName);
     }
 
     @Test
     void overLongTextIsMeasuredNotStored() {
-        EventSlot slot = new EventSlot(VALUE, 16, 256);
-        slot.begin(null, 0, 1L, 0L).type("t".repeat(129)).source("s".repeat(257)).id("i".repeat(257));
-        assertNull(slot.type());
-        assertNull(slot.source());
-        assertNull(slot.id());
-        assertEquals(129, slot.typeChars());
-        assertEquals(257, slot.sourceChars());
-        assertEquals(257, slot.idChars());
+        EventRecord record = new EventRecord(VALUE, 16, 256);
+        record.begin(1L).type("t".repeat(129)).source("s".repeat(257)).id("i".repeat(257));
+        assertNull(record.view().type());
+        assertNull(record.view().source());
+        assertNull(record.view().id());
+        assertEquals(129, record.typeChars);
+        assertEquals(257, record.sourceChars);
+        assertEquals(257, record.idChars);
     }
 }
