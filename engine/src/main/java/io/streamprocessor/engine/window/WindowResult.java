@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * The aggregates of one window at the time of a query. Immutable. {@code avg}, {@code min},
- * {@code max} and the percentiles are null when no event of the window carried a value.
+ * {@code max} and the percentiles are null when no event of the window carried a value. The
+ * percentiles {@code p50}, {@code p95}, {@code p99} are nearest-rank percentiles of the values
+ * (the ⌈q·n⌉-th smallest), within 1% relative error and never outside {@code [min, max]}.
  *
  * @param eventsByType counts per type, largest first; overflow past the type limit under {@code _other}
  * @param custom       results of the custom aggregations by name, in registration order

@@ -168,10 +168,29 @@ public final class WindowStore {
             hasValues ? max : null,
             sources.estimate(), sources.isApproximate(),
             byType(typeCounts, other, types),
-            hasValues ? values.getValueAtQuantile(0.50) : null,
-            hasValues ? values.getValueAtQuantile(0.95) : null,
-            hasValues ? values.getValueAtQuantile(0.99) : null,
+            hasValues ? percentile(values, 50, valueCount, min, max) : null,
+            hasValues ? percentile(values, 95, valueCount, min, max) : null,
+            hasValues ? percentile(values, 99, valueCount, min, max) : null,
             customResults);
+    }
+
+    /**
+     * The nearest-rank percentile: the ⌈p·n/100⌉-th smallest of the n values, within the sketch's
+     * relative accuracy, and never outside {@code [min, max]} (which are exact). The rank is
+     * computed in integers, so p99 of 100 values is the 99th, not the 100th through rounding.
+     */
+    static double percentile(DDSketch values, int percent, long n, double min, double max) {
+        long rank = Math.max(1, (percent * n + 99) / 100);
+        if (rank >= n) {
+            return max;
+        }
+        if (rank == 1) {
+            return min;
+        }
+        // DDSketch returns the bucket holding the value of 0-based rank q·(count-1), the first whose
+        // cumulative count exceeds it; asking for rank - 0.5 lands on the rank-th smallest exactly.
+        double v = values.getValueAtQuantile((rank - 0.5) / (n - 1));
+        return Math.max(min, Math.min(max, v));
     }
 
     /** Counts by type name, largest first (ties by name); past the type limit the smallest fold into {@code _other}. */
