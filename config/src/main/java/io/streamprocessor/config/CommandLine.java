@@ -8,6 +8,7 @@ import java.util.Map;
 /** The command-line flags, split into meta flags and raw setting values. */
 final class CommandLine {
     boolean help;
+    boolean version;
     boolean printConfig;
     Declared.Raw config;
     Declared.Raw sinks;
@@ -19,6 +20,10 @@ final class CommandLine {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 c.help = true;
+                return c;
+            }
+            if (arg.equals("--version")) {
+                c.version = true;
                 return c;
             }
             if (arg.equals("--print-config")) {
@@ -68,7 +73,7 @@ final class CommandLine {
     }
 
     private static List<String> flags() {
-        List<String> all = new ArrayList<>(List.of("--config", "--sinks", "--print-config", "--help"));
+        List<String> all = new ArrayList<>(List.of("--config", "--sinks", "--print-config", "--help", "--version"));
         for (Option<?> o : Options.ALL) {
             all.add(o.flag());
             if (o.shortFlag() != null) {

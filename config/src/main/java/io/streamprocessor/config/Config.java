@@ -3,6 +3,7 @@ package io.streamprocessor.config;
 import io.streamprocessor.config.expr.ExpressionException;
 import io.streamprocessor.config.pipeline.Pipeline;
 import io.streamprocessor.config.pipeline.SinkTypes;
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.window.WindowSpec;
 
 import java.time.Duration;
@@ -30,10 +31,16 @@ public final class Config {
      * @throws ConfigException on any mistake, with a one-line message for a person
      */
     public static LoadedConfig load(String[] args, Map<String, String> environment) {
+        return load(args, environment, Runtime.getRuntime().maxMemory());
+    }
+
+    /** As {@link #load(String[], Map)}, checking the ring against a heap limit of {@code maxHeapBytes}. */
+    static LoadedConfig load(String[] args, Map<String, String> environment, long maxHeapBytes) {
         CommandLine flags = CommandLine.parse(args);
-        if (flags.help) {
-            return LoadedConfig.help();
+        if (flags.help || flags.version) {
+            return LoadedConfig.meta(flags.help, flags.version);
         }
+        List<String> warnings = new ArrayList<>();
         Settings settings = new Settings();
         List<Declared.Step> steps = List.of();
         List<Declared.Sink> sinks = List.of();
@@ -66,9 +73,10 @@ public final class Config {
             }
             Option<?> option = byVariable(name);
             if (option == null) {
-                throw new ConfigException("environment " + name + ": unknown setting"
-                    + YamlSource.suggest(name, variables()) + "; variables starting with SP_ configure "
-                    + "stream-processor (--help lists them)");
+                // Orchestrators set variables of their own that may start with SP_ (a service named
+                // sp gets SP_PORT=tcp://...), so an unknown name is not a reason to refuse to start.
+                warnings.add("environment " + name + " is not a setting" + suggestVariable(name) + " (ignored)");
+                continue;
             }
             apply(settings, option, raw);
         }
@@ -81,9 +89,10 @@ public final class Config {
         }
         checkWindow(settings);
         checkRing(settings);
+        checkHeap(settings, maxHeapBytes);
         Pipeline pipeline = pipeline(steps, sinks);
         LoadedConfig loaded = new LoadedConfig(settings, pipeline, steps, sinks,
-            file == null ? null : file.text(), flags.printConfig);
+            file == null ? null : file.text(), flags.printConfig, warnings);
         loaded.check();
         return loaded;
     }
@@ -91,6 +100,11 @@ public final class Config {
     /** Every option, its flag, environment variable, default and meaning, and the file's layout. */
     public static String help() {
         return Help.text();
+    }
+
+    /** {@code stream-processor 0.1.0}: the name and the version of the build, for {@code --version}. */
+    public static String version() {
+        return "stream-processor " + Version.number();
     }
 
     private static <T> void apply(Settings settings, Option<T> option, Declared.Raw raw) {
@@ -110,6 +124,25 @@ public final class Config {
             }
         }
         return null;
+    }
+
+    /**
+     * "; did you mean SP_X?" for a name within two edits of a variable, or for a variable whose key
+     * ends in the same name ({@code SP_PORT}: {@code SP_SERVER_PORT}); else "".
+     */
+    private static String suggestVariable(String name) {
+        String close = YamlSource.suggest(name, variables());
+        if (!close.isEmpty()) {
+            return close;
+        }
+        String tail = "_" + name.substring("SP_".length());
+        List<String> endings = new ArrayList<>();
+        for (Option<?> o : Options.ALL) {
+            if (o.environmentVariable().endsWith(tail)) {
+                endings.add(o.environmentVariable());
+            }
+        }
+        return endings.size() == 1 ? "; did you mean " + endings.get(0) + "?" : "";
     }
 
     private static List<String> variables() {
@@ -181,6 +214,37 @@ public final class Config {
             + batch + (batchAt.kind() == Origin.Kind.DEFAULT ? " (the default)" : " (" + batchAt + ")")
             + ": a full batch could never be taken; allowed: a power of two of at least " + least
             + ", or fewer batch events");
+    }
+
+    /**
+     * The ring is allocated whole at startup, so a ring the heap cannot hold would end in an
+     * OutOfMemoryError. Half the heap is the most it may take: request bodies, windows and the
+     * slots' growth with real events need the rest.
+     */
+    private static void checkHeap(Settings s, long maxHeapBytes) {
+        int ring = s.get(Options.RING_SIZE);
+        long need = ProcessorSettings.ringHeapBytes(ring);
+        if (need <= maxHeapBytes / 2) {
+            return;
+        }
+        int fits = Integer.highestOneBit((int) Math.min(Integer.MAX_VALUE,
+            Math.max(1, maxHeapBytes / 2 / ProcessorSettings.EMPTY_SLOT_BYTES)));
+        long gib = 1L << 30;
+        long heapGib = Math.max(1, (2 * need + gib - 1) / gib);
+        Origin at = s.origin(Options.RING_SIZE);
+        String problem = ring + (at.kind() == Origin.Kind.DEFAULT ? " (the default)" : "") + " slots need about "
+            + mib(need) + " MiB of heap, more than half of the heap limit of " + mib(maxHeapBytes) + " MiB; allowed: "
+            + (fits >= 2 ? "at most " + fits + " slots with this heap, or " : "")
+            + "a larger heap: -Xmx" + heapGib + "g or more (for bin/stream-processor: JAVA_OPTS=\"-Xmx" + heapGib
+            + "g\")";
+        if (at.kind() == Origin.Kind.DEFAULT) {
+            throw new ConfigException("processor.ring-size: " + problem);
+        }
+        throw ConfigException.at(at, "processor.ring-size", problem);
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1L << 20) - 1) >> 20;
     }
 
     private static Pipeline pipeline(List<Declared.Step> steps, List<Declared.Sink> sinks) {

@@ -11,6 +11,7 @@ final class Help {
         StringBuilder out = new StringBuilder();
         out.append("""
             Usage: stream-processor [--config FILE] [--print-config] [--KEY VALUE | --KEY=VALUE ...]
+                   stream-processor --help | --version
 
             Every setting has a key (server.port), an environment variable (SP_SERVER_PORT: SP_, then
             the key in capitals with dots and dashes as underscores) and a flag (--server.port).
@@ -21,6 +22,7 @@ final class Help {
               --print-config        print the effective configuration and where each value came from, then exit
               --sinks LIST          sinks, comma-separated (or SP_SINKS): %s, or none
               --help, -h            this text
+              --version             print the version, then exit
             """.formatted(String.join(", ", SinkTypes.names())));
         String section = null;
         for (Option<?> o : Options.ALL) {
@@ -52,6 +54,9 @@ final class Help {
             A comparison with a missing member, null or a value of the wrong type is false.
             Quote an expression in YAML when it contains ': ' or starts with !, " or '.
 
+            Standard output carries only data (the console sink's JSON lines); the server's own messages,
+            such as "listening on", go to standard error. Variables starting with SP_ that are not
+            settings are reported and ignored.
             SIGTERM or Ctrl-C drains: requests in flight are answered, then the process exits 0.
             """);
         return out.toString();

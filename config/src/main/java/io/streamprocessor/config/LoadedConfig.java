@@ -3,16 +3,14 @@ package io.streamprocessor.config;
 import io.streamprocessor.config.pipeline.Pipeline;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
-import io.streamprocessor.engine.pipeline.Topology;
-import io.streamprocessor.engine.pipeline.WaitStrategyType;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The outcome of {@link Config#load}: either a request for help, or the effective settings with
- * where each came from, the declared pipeline, and factories for what the launcher starts.
- * Immutable.
+ * The outcome of {@link Config#load}: either a request for help or the version, or the effective
+ * settings with where each came from, the declared pipeline, warnings to show, and a factory for
+ * the processor the launcher starts. Immutable.
  */
 public final class LoadedConfig {
     private final Settings settings;
@@ -21,26 +19,32 @@ public final class LoadedConfig {
     private final List<Declared.Sink> sinks;
     private final String file;
     private final boolean help;
+    private final boolean version;
     private final boolean printConfig;
+    private final List<String> warnings;
 
     LoadedConfig(Settings settings, Pipeline pipeline, List<Declared.Step> steps, List<Declared.Sink> sinks,
-                 String file, boolean printConfig) {
-        this(settings, pipeline, steps, sinks, file, false, printConfig);
+                 String file, boolean printConfig, List<String> warnings) {
+        this(settings, pipeline, steps, sinks, file, false, false, printConfig, warnings);
     }
 
     private LoadedConfig(Settings settings, Pipeline pipeline, List<Declared.Step> steps, List<Declared.Sink> sinks,
-                         String file, boolean help, boolean printConfig) {
+                         String file, boolean help, boolean version, boolean printConfig, List<String> warnings) {
         this.settings = settings;
         this.pipeline = pipeline;
         this.steps = List.copyOf(steps);
         this.sinks = List.copyOf(sinks);
         this.file = file;
         this.help = help;
+        this.version = version;
         this.printConfig = printConfig;
+        this.warnings = List.copyOf(warnings);
     }
 
-    static LoadedConfig help() {
-        return new LoadedConfig(Settings.defaults(), Pipeline.empty(), List.of(), List.of(), null, true, false);
+    /** {@code --help} or {@code --version}: nothing else was read. */
+    static LoadedConfig meta(boolean help, boolean version) {
+        return new LoadedConfig(Settings.defaults(), Pipeline.empty(), List.of(), List.of(), null, help, version, false,
+            List.of());
     }
 
     /** {@code --help} was given: print {@link Config#help()} and exit; nothing else was read. */
@@ -48,11 +52,17 @@ public final class LoadedConfig {
         return help;
     }
 
+    /** {@code --version} was given: print {@link Config#version()} and exit; nothing else was read. */
+    public boolean versionRequested() {
+        return version;
+    }
+
     /** {@code --print-config} was given: print {@link #describe()} and exit. */
     public boolean printConfigRequested() {
         return printConfig;
     }
 
+    /** Every setting's effective value and origin; the server's settings are built from these. */
     public Settings settings() {
         return settings;
     }
@@ -67,8 +77,12 @@ public final class LoadedConfig {
         return Optional.ofNullable(file);
     }
 
-    public ServerValues server() {
-        return ServerValues.of(settings);
+    /**
+     * Things a person should know that do not stop startup, one line each without a prefix, e.g.
+     * {@code environment SP_PORT is not a setting; did you mean SP_SERVER_PORT? (ignored)}.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /**
@@ -81,32 +95,22 @@ public final class LoadedConfig {
             .window(s.get(Options.WINDOW_SIZE), s.get(Options.WINDOW_SLIDE))
             .retention(s.get(Options.WINDOW_RETENTION))
             .ringSize(s.get(Options.RING_SIZE))
-            .maxBatchSize(s.get(Options.MAX_BATCH_SIZE))
+            .topology(s.get(Options.TOPOLOGY))
+            .waitStrategy(s.get(Options.WAIT_STRATEGY))
+            .maxStageBatch(s.get(Options.MAX_STAGE_BATCH))
             .drainTimeout(s.get(Options.DRAIN_TIMEOUT))
-            .maxFutureSkew(s.get(Options.MAX_FUTURE_SKEW))
             .valuePath(s.get(Options.VALUE_PATH))
-            .allowUnknownFields(s.get(Options.UNKNOWN_FIELDS).equals("allow"))
-            .maxDataDepth(s.get(Options.MAX_DEPTH))
-            .maxDataFields(s.get(Options.MAX_FIELDS))
-            .maxDataSize(s.get(Options.MAX_DATA_TOKENS), Math.toIntExact(s.get(Options.MAX_DATA_SIZE)))
-            .typeLimit(s.get(Options.TYPES_PER_WINDOW))
-            .maxInterned(s.get(Options.MAX_TYPES), s.get(Options.MAX_SOURCES))
+            .maxFutureSkew(s.get(Options.MAX_FUTURE_SKEW))
+            .unknownFields(s.get(Options.UNKNOWN_FIELDS))
+            .maxDepth(s.get(Options.MAX_DEPTH))
+            .maxFields(s.get(Options.MAX_FIELDS))
+            .maxDataTokens(s.get(Options.MAX_DATA_TOKENS))
+            .maxDataSize(Math.toIntExact(s.get(Options.MAX_DATA_SIZE)))
+            .typesPerWindow(s.get(Options.TYPES_PER_WINDOW))
+            .maxTypes(s.get(Options.MAX_TYPES))
+            .maxSources(s.get(Options.MAX_SOURCES))
             .maxMetricKeys(s.get(Options.MAX_METRIC_KEYS))
-            .exactDistinctLimit(s.get(Options.EXACT_DISTINCT_SOURCES));
-        switch (s.get(Options.TOPOLOGY)) {
-            case "inline" -> b.topology(Topology.INLINE);
-            case "single" -> b.topology(Topology.SINGLE);
-            case "fused" -> b.topology(Topology.FUSED);
-            case "per-stage" -> b.topology(Topology.PER_STAGE);
-            default -> { }
-        }
-        switch (s.get(Options.WAIT_STRATEGY)) {
-            case "blocking" -> b.waitStrategy(WaitStrategyType.BLOCKING);
-            case "sleeping" -> b.waitStrategy(WaitStrategyType.SLEEPING);
-            case "yielding" -> b.waitStrategy(WaitStrategyType.YIELDING);
-            case "busy-spin" -> b.waitStrategy(WaitStrategyType.BUSY_SPIN);
-            default -> { }
-        }
+            .exactDistinctSources(s.get(Options.EXACT_DISTINCT_SOURCES));
         return pipeline.applyTo(b);
     }
 

@@ -1,6 +1,10 @@
 package io.streamprocessor.config;
 
 import io.streamprocessor.engine.event.FieldPath;
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
+import io.streamprocessor.engine.pipeline.Topology;
+import io.streamprocessor.engine.pipeline.UnknownFields;
+import io.streamprocessor.engine.pipeline.WaitStrategyType;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,16 +12,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every setting the engine and the server take, with the defaults of the HTTP API: the server
- * is useful with no file at all. {@code --help} and {@code --print-config} list them in this
- * order. Pipeline steps and sinks are lists and live in the file (sinks also in {@code SP_SINKS}
- * and {@code --sinks}); see {@link Config}.
+ * Every setting the engine and the server take: the single catalogue of keys, types, defaults
+ * and meanings, from which help, print-config, environment names, flags and suggestions are all
+ * generated. {@code --help} and {@code --print-config} list them in this order. Pipeline steps
+ * and sinks are lists and live in the file (sinks also in {@code SP_SINKS} and {@code --sinks});
+ * see {@link Config}.
+ *
+ * <p>Defaults are those of the HTTP API, so the server is useful with no file at all. The server's
+ * are written here and the server's settings are built from them. The processor's, window's,
+ * events' and cardinality defaults are read from the engine's builder ({@link
+ * ProcessorSettings#defaults()}): the engine is a library used without this module, so its builder
+ * must have defaults of its own, and reading them here keeps a single copy.
  */
 public final class Options {
     private Options() {
     }
 
-    private static final int MAX_INT = Integer.MAX_VALUE;
+    /** The engine builder's defaults, read once. */
+    private static final ProcessorSettings ENGINE = ProcessorSettings.defaults();
 
     // ------------------------------------------------------------------ server
     public static final Option<String> HOST = new Option<>("server.host",
@@ -29,7 +41,8 @@ public final class Options {
     public static final Option<Long> MAX_BODY_SIZE = new Option<>("server.max-body-size",
         ValueType.size(1, 1L << 30, false), 16L << 20, "larger request bodies get 413", null);
     public static final Option<Integer> MAX_BATCH_EVENTS = new Option<>("server.max-batch-events",
-        ValueType.integer(1, 10_000_000, false), 10_000, "larger batches get 413 and nothing of them is processed", null);
+        ValueType.integer(1, 10_000_000, false), 10_000,
+        "most events in one POST /events/batch; larger batches get 413 and nothing of them is processed", null);
     public static final Option<Integer> MAX_PENDING_PER_CONNECTION = new Option<>("server.max-pending-per-connection",
         ValueType.integer(1, 65_536, false), 64, "pipelined requests awaiting answers before a connection stops being read", null);
     public static final Option<Long> MAX_BUFFERED_BODY = new Option<>("server.max-buffered-body",
@@ -48,67 +61,70 @@ public final class Options {
 
     // ------------------------------------------------------------------ processor
     public static final Option<Integer> RING_SIZE = new Option<>("processor.ring-size",
-        ValueType.integer(2, 1 << 24, v -> Integer.bitCount(v) == 1, "a power of two"), 16_384,
-        "slots in the ring; bounds the events in flight (full: 503)", null);
-    public static final Option<String> TOPOLOGY = new Option<>("processor.topology",
-        ValueType.choice("auto", "inline", "single", "fused", "per-stage"), "auto",
+        ValueType.integer(2, 1 << 24, v -> Integer.bitCount(v) == 1, "a power of two"), ENGINE.ringSize(),
+        "slots in the ring; bounds the events in flight (full: 503); each empty slot takes about "
+            + ProcessorSettings.EMPTY_SLOT_BYTES + " bytes of heap", null);
+    public static final Option<Topology> TOPOLOGY = new Option<>("processor.topology",
+        ValueType.choice(Topology.values(), Topology::configName, true), null,
         "stages on threads: inline (0: the I/O threads run them), single (1), fused (2), per-stage (6); "
             + "auto picks by cores", "--topology");
-    public static final Option<String> WAIT_STRATEGY = new Option<>("processor.wait-strategy",
-        ValueType.choice("auto", "blocking", "sleeping", "yielding", "busy-spin"), "auto",
+    public static final Option<WaitStrategyType> WAIT_STRATEGY = new Option<>("processor.wait-strategy",
+        ValueType.choice(WaitStrategyType.values(), WaitStrategyType::configName, true), null,
         "how idle stage threads wait; auto yields with cores to spare, sleeps otherwise", null);
-    public static final Option<Integer> MAX_BATCH_SIZE = new Option<>("processor.max-batch-size",
-        ValueType.integer(1, 1 << 20, false), 1024, "most events a stage takes in one batch", null);
+    public static final Option<Integer> MAX_STAGE_BATCH = new Option<>("processor.max-stage-batch",
+        ValueType.integer(1, 1 << 20, false), ENGINE.maxStageBatch(),
+        "most events a stage thread takes before it flushes sinks and publishes counters; bounds a query's wait", null);
     public static final Option<Duration> DRAIN_TIMEOUT = new Option<>("processor.drain-timeout",
-        ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofSeconds(30),
+        ValueType.duration(Duration.ZERO, Duration.ofHours(1)), Duration.ofMillis(ENGINE.drainTimeoutMillis()),
         "how long shutdown waits for accepted events to drain", null);
 
     // ------------------------------------------------------------------ window
     public static final Option<Duration> WINDOW_SIZE = new Option<>("window.size",
-        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(366)), Duration.ofSeconds(60),
+        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(366)), Duration.ofMillis(ENGINE.window().sizeMillis()),
         "window length W; a multiple of the slide", null);
     public static final Option<Duration> WINDOW_SLIDE = new Option<>("window.slide",
-        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(366)), Duration.ofSeconds(10),
+        ValueType.duration(Duration.ofMillis(1), Duration.ofDays(366)), Duration.ofMillis(ENGINE.window().slideMillis()),
         "window slide S; equal to the size for tumbling windows", null);
     public static final Option<Duration> WINDOW_RETENTION = new Option<>("window.retention",
-        ValueType.duration(Duration.ZERO, Duration.ofDays(366)), Duration.ofMinutes(5),
+        ValueType.duration(Duration.ZERO, Duration.ofDays(366)), Duration.ofMillis(ENGINE.window().retentionMillis()),
         "how long past its end (on the watermark) a window is kept", null);
 
     // ------------------------------------------------------------------ events
     public static final Option<String> VALUE_PATH = new Option<>("events.value-path",
-        ValueType.text("a member of data such as data.value or data.latency.ms", Options::checkPath), "data.value",
-        "the number windows aggregate", null);
+        ValueType.text("a member of data such as data.value or data.latency.ms", Options::checkPath),
+        ENGINE.valuePath(), "the number windows aggregate", null);
     public static final Option<Duration> MAX_FUTURE_SKEW = new Option<>("events.max-future-skew",
-        ValueType.duration(Duration.ZERO, Duration.ofDays(3650)), Duration.ofHours(1),
+        ValueType.duration(Duration.ZERO, Duration.ofDays(3650)), Duration.ofMillis(ENGINE.maxFutureSkewMillis()),
         "events stamped further ahead of the server clock are rejected", null);
-    public static final Option<String> UNKNOWN_FIELDS = new Option<>("events.unknown-fields",
-        ValueType.choice("reject", "allow"), "reject", "unknown top-level event fields: reject (400) or allow", null);
+    public static final Option<UnknownFields> UNKNOWN_FIELDS = new Option<>("events.unknown-fields",
+        ValueType.choice(UnknownFields.values(), UnknownFields::configName, false), ENGINE.unknownFields(),
+        "unknown top-level event fields: reject (400) or allow", null);
     public static final Option<Integer> MAX_DEPTH = new Option<>("events.max-depth",
-        ValueType.integer(1, 60, false), 16, "deepest nesting of data", null);
+        ValueType.integer(1, 60, false), ENGINE.maxDepth(), "deepest nesting of data", null);
     public static final Option<Integer> MAX_FIELDS = new Option<>("events.max-fields",
-        ValueType.integer(1, 1_000_000, false), 256, "most members in data, at every depth", null);
+        ValueType.integer(1, 1_000_000, false), ENGINE.maxFields(), "most members in data, at every depth", null);
     public static final Option<Integer> MAX_DATA_TOKENS = new Option<>("events.max-data-tokens",
-        ValueType.integer(16, 1 << 24, false), 65_536, "hard bound on JSON tokens of one event's data", null);
+        ValueType.integer(16, 1 << 24, false), ENGINE.maxDataTokens(), "hard bound on JSON tokens of one event's data", null);
     public static final Option<Long> MAX_DATA_SIZE = new Option<>("events.max-data-size",
-        ValueType.size(1024, 1 << 30, false), 1L << 20, "hard bound on text bytes of one event's data", null);
+        ValueType.size(1024, 1 << 30, false), (long) ENGINE.maxDataBytes(), "hard bound on text bytes of one event's data", null);
 
     // ------------------------------------------------------------------ cardinality
     public static final Option<Integer> TYPES_PER_WINDOW = new Option<>("cardinality.types-per-window",
-        ValueType.integer(1, 1_000_000, false), 1000, "types listed per window; the rest under _other", null);
+        ValueType.integer(1, 1_000_000, false), ENGINE.typesPerWindow(), "types listed per window; the rest under _other", null);
     public static final Option<Integer> MAX_TYPES = new Option<>("cardinality.max-types",
-        ValueType.integer(1, 10_000_000, false), 10_000, "distinct types remembered for the life of the process", null);
+        ValueType.integer(1, 10_000_000, false), ENGINE.maxTypes(), "distinct types remembered for the life of the process", null);
     public static final Option<Integer> MAX_SOURCES = new Option<>("cardinality.max-sources",
-        ValueType.integer(1, 100_000_000, false), 100_000, "distinct sources remembered for the life of the process", null);
+        ValueType.integer(1, 100_000_000, false), ENGINE.maxSources(), "distinct sources remembered for the life of the process", null);
     public static final Option<Integer> MAX_METRIC_KEYS = new Option<>("cardinality.max-metric-keys",
-        ValueType.integer(1, 10_000_000, false), 10_000, "type:source pairs counted in /stats; the rest under _other", null);
+        ValueType.integer(1, 10_000_000, false), ENGINE.maxMetricKeys(), "type:source pairs counted in /stats; the rest under _other", null);
     public static final Option<Integer> EXACT_DISTINCT_SOURCES = new Option<>("cardinality.exact-distinct-sources",
-        ValueType.integer(1, 10_000_000, false), 10_000, "distinct sources counted exactly per window before estimating", null);
+        ValueType.integer(1, 10_000_000, false), ENGINE.exactDistinctSources(), "distinct sources counted exactly per window before estimating", null);
 
     /** Every option, in the order of help and print-config. */
     public static final List<Option<?>> ALL = List.of(
         HOST, PORT, EVENT_LOOPS, MAX_BODY_SIZE, MAX_BATCH_EVENTS, MAX_PENDING_PER_CONNECTION, MAX_BUFFERED_BODY,
         REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_INITIAL_LINE, MAX_HEADER_SIZE,
-        RING_SIZE, TOPOLOGY, WAIT_STRATEGY, MAX_BATCH_SIZE, DRAIN_TIMEOUT,
+        RING_SIZE, TOPOLOGY, WAIT_STRATEGY, MAX_STAGE_BATCH, DRAIN_TIMEOUT,
         WINDOW_SIZE, WINDOW_SLIDE, WINDOW_RETENTION,
         VALUE_PATH, MAX_FUTURE_SKEW, UNKNOWN_FIELDS, MAX_DEPTH, MAX_FIELDS, MAX_DATA_TOKENS, MAX_DATA_SIZE,
         TYPES_PER_WINDOW, MAX_TYPES, MAX_SOURCES, MAX_METRIC_KEYS, EXACT_DISTINCT_SOURCES);

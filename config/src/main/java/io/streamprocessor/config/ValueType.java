@@ -1,8 +1,11 @@
 package io.streamprocessor.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -226,9 +229,18 @@ abstract class ValueType<T> {
         return ms + "ms";
     }
 
-    /** One of a fixed set of words, case-insensitive; the value is the word in lower case. */
-    static ValueType<String> choice(String... words) {
-        List<String> allowed = List.of(words);
+    /**
+     * One of an enum's constants by its configuration name, case-insensitive; with {@code auto},
+     * the word auto is null, meaning "choose for me".
+     */
+    static <E extends Enum<E>> ValueType<E> choice(E[] constants, Function<E, String> name, boolean auto) {
+        List<String> allowed = new ArrayList<>();
+        if (auto) {
+            allowed.add("auto");
+        }
+        for (E e : constants) {
+            allowed.add(name.apply(e));
+        }
         return new ValueType<>() {
             @Override
             String describe() {
@@ -236,19 +248,29 @@ abstract class ValueType<T> {
             }
 
             @Override
-            String parse(String text) {
+            E parse(String text) {
                 String t = text.trim().toLowerCase(Locale.ROOT);
-                if (!allowed.contains(t)) {
-                    throw new IllegalArgumentException("'" + text + "' is not allowed; allowed: "
-                        + String.join(", ", allowed));
+                for (E e : constants) {
+                    if (name.apply(e).equals(t)) {
+                        return e;
+                    }
                 }
-                return t;
+                if (auto && t.equals("auto")) {
+                    return null;
+                }
+                throw new IllegalArgumentException("'" + text + "' is not allowed; allowed: "
+                    + String.join(", ", allowed));
+            }
+
+            @Override
+            String format(E value) {
+                return value == null ? "auto" : name.apply(value);
             }
         };
     }
 
     /** Non-empty text with an extra check that throws its own message. */
-    static ValueType<String> text(String description, java.util.function.Consumer<String> check) {
+    static ValueType<String> text(String description, Consumer<String> check) {
         return new ValueType<>() {
             @Override
             String describe() {

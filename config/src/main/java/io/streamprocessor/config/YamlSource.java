@@ -14,8 +14,13 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,16 +54,12 @@ final class YamlSource {
 
     static YamlSource read(String file) {
         YamlSource source = new YamlSource(file);
-        Path path = Path.of(file);
+        String text = text(file);
         LoadSettings settings = LoadSettings.builder().setLabel(file).setAllowDuplicateKeys(true)
             .setUseMarks(true).build();
         Optional<Node> root;
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            root = new Compose(settings).composeReader(reader);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": configuration file not found");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read the configuration file: " + e.getMessage());
+        try {
+            root = new Compose(settings).composeString(text);
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().or(e::getContextMark).map(m -> m.getLine() + 1).orElse(1);
             throw new ConfigException(file + ":" + line + ": not valid YAML: " + e.getProblem()
@@ -68,6 +69,47 @@ final class YamlSource {
         }
         root.ifPresent(source::readRoot);
         return source;
+    }
+
+    /** The file's text, or a message a person can act on: never the name of an exception. */
+    private static String text(String file) {
+        Path path;
+        try {
+            path = Path.of(file);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(file + ": not a valid file name");
+        }
+        if (Files.isDirectory(path)) {
+            throw new ConfigException(file + ": is a directory, not a configuration file");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + readProblem(e));
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(file + ": cannot read the configuration file: it is not UTF-8 text");
+        }
+    }
+
+    /** What went wrong reading the file, in words: the exception's class is the only reliable clue. */
+    static String readProblem(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "configuration file not found";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "cannot read the configuration file: permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return "cannot read the configuration file: " + f.getReason();
+        }
+        return "cannot read the configuration file";
     }
 
     private Origin at(Node node) {

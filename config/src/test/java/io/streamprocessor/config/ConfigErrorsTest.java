@@ -5,7 +5,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +41,11 @@ class ConfigErrorsTest {
     }
 
     private static String message(String[] args, Map<String, String> env) {
-        ConfigException e = assertThrows(ConfigException.class, () -> Config.load(args, env));
+        return message(args, env, Runtime.getRuntime().maxMemory());
+    }
+
+    private static String message(String[] args, Map<String, String> env, long maxHeapBytes) {
+        ConfigException e = assertThrows(ConfigException.class, () -> Config.load(args, env, maxHeapBytes));
         String m = e.getMessage();
         assertFalse(m.contains("\n"), "one line: " + m);
         assertFalse(m.contains("Exception") || m.contains("\tat "), "no Java in it: " + m);
@@ -162,10 +171,10 @@ class ConfigErrorsTest {
     }
 
     @Test
-    void unknownEnvironmentVariableAndFlag() {
-        assertEquals("environment SP_SERVER_PROT: unknown setting; did you mean SP_SERVER_PORT?; variables starting "
-            + "with SP_ configure stream-processor (--help lists them)",
-            message(new String[0], Map.of("SP_SERVER_PROT", "1")));
+    void unknownFlagAndBadValueOfAKnownVariable() {
+        assertEquals("environment SP_SERVER_PORT: server.port: 'tcp://10.0.0.7:8000' is not allowed; expected a "
+            + "whole number from 0 to 65535", message(new String[0], Map.of("SP_SERVER_PORT", "tcp://10.0.0.7:8000",
+                "SP_PORT", "tcp://10.0.0.7:8000")));
         assertEquals("unknown option --prot; did you mean --port? (--help lists every option)",
             message(new String[] {"--prot", "1"}, Map.of()));
         assertEquals("--port needs a value: a whole number from 0 to 65535", message(new String[] {"--port"}, Map.of()));
@@ -195,11 +204,42 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void ringLargerThanHalfTheHeap() {
+        long heap = 512L << 20;
+        assertEquals("flag --processor.ring-size: processor.ring-size: 1048576 slots need about "
+            + ((1048576 * ProcessorSettings.EMPTY_SLOT_BYTES + (1 << 20) - 1) >> 20) + " MiB of heap, more than "
+            + "half of the heap limit of 512 MiB; allowed: at most 131072 slots with this heap, or a larger heap: "
+            + "-Xmx4g or more (for bin/stream-processor: JAVA_OPTS=\"-Xmx4g\")",
+            message(new String[] {"--processor.ring-size", "1048576"}, Map.of(), heap));
+        assertTrue(message(new String[0], Map.of(), 16L << 20).startsWith("processor.ring-size: 16384 (the default) "
+            + "slots need about 25 MiB of heap, more than half of the heap limit of 16 MiB; allowed: at most 4096 "
+            + "slots with this heap, or a larger heap: -Xmx1g"));
+        assertEquals(131072, Config.load(new String[] {"--processor.ring-size", "131072"}, Map.of(), heap)
+            .settings().get(Options.RING_SIZE), "a ring of up to half the heap is fine");
+    }
+
+    @Test
     void missingFile() {
         assertEquals(dir.resolve("none.yaml") + ": configuration file not found",
             message(new String[] {"--config", dir.resolve("none.yaml").toString()}, Map.of()));
         assertEquals("environment SP_CONFIG: the configuration file name is empty",
             message(new String[0], Map.of("SP_CONFIG", " ")));
+    }
+
+    @Test
+    void directoryOrUnreadableFile() throws IOException {
+        assertEquals(dir + ": is a directory, not a configuration file",
+            message(new String[] {"--config", dir.toString()}, Map.of()));
+        Path latin1 = dir.resolve("latin1.yaml");
+        Files.write(latin1, "server:\n  host: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(latin1 + ": cannot read the configuration file: it is not UTF-8 text",
+            message(new String[] {"--config", latin1.toString()}, Map.of()));
+        // Permissions cannot be taken away from root, which runs these tests in containers: the message is
+        // checked on the exception the file system gives an ordinary user.
+        assertEquals("cannot read the configuration file: permission denied",
+            YamlSource.readProblem(new AccessDeniedException(latin1.toString())));
+        assertEquals("cannot read the configuration file: Input/output error",
+            YamlSource.readProblem(new FileSystemException(latin1.toString(), null, "Input/output error")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.streamprocessor.config;
 
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.Topology;
+import io.streamprocessor.engine.pipeline.UnknownFields;
 import io.streamprocessor.engine.pipeline.WaitStrategyType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,20 +32,22 @@ class ConfigTest {
     @Test
     void noFileNoEnvironmentNoFlagsGivesTheDefaultsOfTheApi() {
         LoadedConfig c = Config.load(new String[0], Map.of());
-        ServerValues server = c.server();
-        assertEquals("127.0.0.1", server.host());
-        assertEquals(8000, server.port());
-        assertEquals(16 << 20, server.maxBodyBytes());
-        assertEquals(10_000, server.maxBatchEvents());
+        Settings server = c.settings();
+        assertEquals("127.0.0.1", server.get(Options.HOST));
+        assertEquals(8000, server.get(Options.PORT));
+        assertEquals(16L << 20, server.get(Options.MAX_BODY_SIZE));
+        assertEquals(10_000, server.get(Options.MAX_BATCH_EVENTS));
         ProcessorSettings p = c.processorBuilder().settings();
         assertEquals(60_000, p.window().sizeMillis());
         assertEquals(10_000, p.window().slideMillis());
         assertEquals(300_000, p.window().retentionMillis());
         assertEquals(3_600_000, p.maxFutureSkewMillis());
-        assertEquals(16, p.maxDataDepth());
-        assertEquals(256, p.maxDataFields());
-        assertEquals(1000, p.typeLimit());
-        assertFalse(p.allowUnknownFields());
+        assertEquals(16, p.maxDepth());
+        assertEquals(256, p.maxFields());
+        assertEquals(1000, p.typesPerWindow());
+        assertEquals(UnknownFields.REJECT, p.unknownFields());
+        assertEquals(ProcessorSettings.defaults().ringSize(), p.ringSize());
+        assertEquals(Topology.forCores(Runtime.getRuntime().availableProcessors()), p.topology());
         assertTrue(p.filters().isEmpty() && p.transforms().isEmpty() && p.sinks().isEmpty());
         for (Option<?> o : Options.ALL) {
             assertEquals(Origin.DEFAULT, c.settings().origin(o), o.key());
@@ -123,18 +126,36 @@ class ConfigTest {
             "--processor.topology", "fused", "--processor.wait-strategy", "blocking", "--processor.ring-size", "1024",
             "--server.max-batch-events", "1000",
             "--events.unknown-fields", "allow", "--events.value-path", "data.latency.ms", "--window.size", "1h",
-            "--window.slide", "15m", "--cardinality.types-per-window", "5", "--events.max-future-skew", "90s"},
+            "--window.slide", "15m", "--cardinality.types-per-window", "5", "--events.max-future-skew", "90s",
+            "--processor.max-stage-batch", "64", "--events.max-depth", "7", "--events.max-fields", "9",
+            "--events.max-data-tokens", "100", "--events.max-data-size", "4KiB", "--cardinality.max-types", "11",
+            "--cardinality.max-sources", "12", "--cardinality.max-metric-keys", "13",
+            "--cardinality.exact-distinct-sources", "14", "--processor.drain-timeout", "2s"},
             Map.of());
         ProcessorSettings p = c.processorBuilder().settings();
         assertEquals(Topology.FUSED, p.topology());
         assertEquals(WaitStrategyType.BLOCKING, p.waitStrategy());
         assertEquals(1024, p.ringSize());
-        assertTrue(p.allowUnknownFields());
+        assertEquals(UnknownFields.ALLOW, p.unknownFields());
         assertEquals("data.latency.ms", p.valuePath());
         assertEquals(3_600_000, p.window().sizeMillis());
         assertEquals(900_000, p.window().slideMillis());
-        assertEquals(5, p.typeLimit());
+        assertEquals(5, p.typesPerWindow());
         assertEquals(90_000, p.maxFutureSkewMillis());
+        assertEquals(64, p.maxStageBatch());
+        assertEquals(7, p.maxDepth());
+        assertEquals(9, p.maxFields());
+        assertEquals(100, p.maxDataTokens());
+        assertEquals(4096, p.maxDataBytes());
+        assertEquals(11, p.maxTypes());
+        assertEquals(12, p.maxSources());
+        assertEquals(13, p.maxMetricKeys());
+        assertEquals(14, p.exactDistinctSources());
+        assertEquals(2_000, p.drainTimeoutMillis());
+
+        ProcessorSettings auto = Config.load(new String[] {"--processor.topology", "auto"}, Map.of())
+            .processorBuilder().settings();
+        assertEquals(Topology.forCores(Runtime.getRuntime().availableProcessors()), auto.topology());
     }
 
     @Test
@@ -189,6 +210,39 @@ class ConfigTest {
     }
 
     @Test
+    void defaultsOfTheEngineSettingsAreTheEngineBuildersOwn() {
+        ProcessorSettings engine = ProcessorSettings.defaults();
+        ProcessorSettings configured = Config.load(new String[0], Map.of()).processorBuilder().settings();
+        assertEquals(engine.window(), configured.window());
+        assertEquals(engine.ringSize(), configured.ringSize());
+        assertEquals(engine.maxStageBatch(), configured.maxStageBatch());
+        assertEquals(engine.valuePath(), configured.valuePath());
+        assertEquals(engine.maxDataBytes(), configured.maxDataBytes());
+        assertEquals(engine.exactDistinctSources(), configured.exactDistinctSources());
+    }
+
+    @Test
+    void unknownEnvironmentVariablesAreWarnedAboutAndIgnored() {
+        LoadedConfig c = Config.load(new String[0], Map.of("SP_PORT", "tcp://10.0.0.7:8000", "SP_SERVER_PROT", "9000",
+            "SP_SERVICE_ACCOUNT_X", "1", "PATH", "/bin"));
+        assertEquals(List.of(
+            "environment SP_PORT is not a setting; did you mean SP_SERVER_PORT? (ignored)",
+            "environment SP_SERVER_PROT is not a setting; did you mean SP_SERVER_PORT? (ignored)",
+            "environment SP_SERVICE_ACCOUNT_X is not a setting (ignored)"), c.warnings());
+        assertEquals(8000, c.settings().get(Options.PORT));
+        assertEquals(Origin.DEFAULT, c.settings().origin(Options.PORT));
+        assertEquals(List.of(), Config.load(new String[0], Map.of("SP_SERVER_PORT", "9000")).warnings());
+    }
+
+    @Test
+    void versionIsTheProjectVersionAndReadsNothingElse() {
+        LoadedConfig c = Config.load(new String[] {"--version", "--bogus"}, Map.of("SP_SERVER_PORT", "x"));
+        assertTrue(c.versionRequested());
+        assertFalse(c.helpRequested());
+        assertTrue(Config.version().matches("stream-processor \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), Config.version());
+    }
+
+    @Test
     void helpListsEveryOptionWithoutReadingAnything() {
         LoadedConfig c = Config.load(new String[] {"--config", "/nonexistent.yaml", "--help"}, Map.of("SP_BOGUS", "1"));
         assertTrue(c.helpRequested());
@@ -198,7 +252,7 @@ class ConfigTest {
             assertTrue(help.contains(o.environmentVariable()), o.environmentVariable());
             assertTrue(help.contains(o.description()), o.description());
         }
-        for (String s : List.of("--config", "--print-config", "--sinks", "--help", "--host", "--port", "--event-loops",
+        for (String s : List.of("--config", "--print-config", "--sinks", "--help", "--version", "--host", "--port", "--event-loops",
             "SP_CONFIG", "SP_SINKS", "filter:", "drop:", "set:", "rename:", "remove:")) {
             assertTrue(help.contains(s), s);
         }

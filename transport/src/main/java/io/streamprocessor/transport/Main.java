@@ -3,33 +3,45 @@ package io.streamprocessor.transport;
 import io.streamprocessor.config.Config;
 import io.streamprocessor.config.ConfigException;
 import io.streamprocessor.config.LoadedConfig;
-import io.streamprocessor.config.ServerValues;
+import io.streamprocessor.config.Options;
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.http.HttpServer;
 import io.streamprocessor.transport.http.ServerSettings;
 import sun.misc.Signal;
 
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Starts the server from the configuration: flags over {@code SP_*} environment variables over
  * the YAML file of {@code --config} over the defaults ({@code 127.0.0.1:8000}, 60 s windows
- * sliding by 10 s, no filters, no sinks). A configuration mistake prints one line and exits 2.
- * SIGTERM or SIGINT drains (every accepted request is answered, nothing acknowledged is lost)
- * and exits 0.
+ * sliding by 10 s, no filters, no sinks). A configuration mistake prints one line and exits 2;
+ * a server that cannot start (the address, the heap) prints one line and exits 1. SIGTERM or
+ * SIGINT drains (every accepted request is answered, nothing acknowledged is lost) and exits 0.
+ *
+ * <p>Standard output carries data only: the console sink's JSON lines, and what was asked for
+ * ({@code --help}, {@code --version}, {@code --print-config}). Everything the launcher says about
+ * itself ("listening on", warnings, "draining", "stopped") goes to standard error.
  */
 public final class Main {
+    private static final String NAME = "stream-processor";
+
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
+        PrintStream err = System.err;
         LoadedConfig config;
         try {
             config = Config.load(args, System.getenv());
         } catch (ConfigException e) {
-            System.err.println("stream-processor: " + e.getMessage());
-            System.err.println("Try --help.");
+            err.println(NAME + ": " + e.getMessage());
+            err.println("Try --help.");
             System.exit(2);
             return;
         }
@@ -37,17 +49,32 @@ public final class Main {
             System.out.print(Config.help());
             return;
         }
+        if (config.versionRequested()) {
+            System.out.println(Config.version());
+            return;
+        }
         if (config.printConfigRequested()) {
             System.out.print(config.describe());
             return;
         }
-        ServerSettings settings = serverSettings(config.server());
+        config.warnings().forEach(w -> err.println(NAME + ": warning: " + w));
+        ServerSettings settings = ServerSettings.from(config.settings());
         HttpServer server;
         try {
             server = serve(config);
+        } catch (OutOfMemoryError e) {
+            // The configuration check estimates the ring against the heap; this is the last resort
+            // when the estimate was not enough, so the person sees what to change, not a stack trace.
+            int ring = config.settings().get(Options.RING_SIZE);
+            err.println(NAME + ": not enough heap to start: processor.ring-size " + ring + " needs about "
+                + mib(ProcessorSettings.ringHeapBytes(ring)) + " MiB before any event, and the heap limit is "
+                + mib(Runtime.getRuntime().maxMemory()) + " MiB; use a smaller ring or raise -Xmx "
+                + "(for bin/stream-processor: JAVA_OPTS)");
+            System.exit(1);
+            return;
         } catch (Exception e) {
-            System.err.println("stream-processor: cannot listen on " + settings.host() + ":" + settings.port()
-                + ": " + e.getMessage());
+            err.println(NAME + ": cannot listen on " + address(settings.host(), settings.port()) + ": "
+                + listenProblem(e));
             System.exit(1);
             return;
         }
@@ -57,41 +84,74 @@ public final class Main {
             if (!stopping.compareAndSet(false, true)) {
                 return; // a second signal while draining changes nothing
             }
-            System.out.println("stream-processor: draining");
+            err.println(NAME + ": draining");
             server.close();
-            System.out.println("stream-processor: stopped");
             System.out.flush();
+            err.println(NAME + ": stopped");
             stopped.countDown();
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(drain, "sp-shutdown").start());
         Signal.handle(new Signal("INT"), sig -> new Thread(drain, "sp-shutdown").start());
         // Announced after the handlers are in place: whoever waits for this line may stop the process at once.
-        System.out.println("stream-processor listening on http://" + settings.host() + ":" + server.port()
-            + " (" + server.transport() + ", " + settings.effectiveEventLoops() + " I/O threads, "
+        err.println(NAME + " listening on http://" + address(settings.host(), server.port())
+            + " (" + server.transport() + ", " + settings.effectiveEventLoops()
+            + (settings.effectiveEventLoops() == 1 ? " I/O thread, " : " I/O threads, ")
             + server.topology() + " topology, "
             + config.file().map(f -> "configuration " + f).orElse("no configuration file") + ")");
-        System.out.flush();
         stopped.await();
         System.exit(0);
     }
 
-    /** Builds and starts the processor the configuration declares and serves it; closing the server closes both. */
-    public static HttpServer serve(LoadedConfig config) throws InterruptedException {
+    /**
+     * Builds and starts the processor the configuration declares and serves it; closing the server closes both.
+     * The host is resolved first, so a name that does not resolve fails the same way on every transport.
+     */
+    public static HttpServer serve(LoadedConfig config) throws InterruptedException, UnknownHostException {
+        ServerSettings settings = ServerSettings.from(config.settings());
+        InetAddress.getByName(settings.host());
         StreamProcessor processor = config.processorBuilder().build().start();
         try {
-            return HttpServer.start(processor, serverSettings(config.server()));
-        } catch (RuntimeException | InterruptedException e) {
+            return HttpServer.start(processor, settings);
+        } catch (Throwable e) { // Netty rethrows a failed bind's IOException unchecked
             processor.close();
             throw e;
         }
     }
 
-    /** The server's settings from the configuration's plain values. */
-    static ServerSettings serverSettings(ServerValues v) {
-        long buffered = v.maxBufferedBodyBytes() > 0 ? v.maxBufferedBodyBytes()
-            : ServerSettings.defaults().maxBufferedBodyBytes();
-        return new ServerSettings(v.host(), v.port(), v.eventLoops(), v.maxBodyBytes(), v.maxBatchEvents(),
-            v.maxPendingPerConnection(), buffered, v.requestTimeout().toMillis(), v.idleTimeout().toMillis(),
-            v.maxInitialLineBytes(), v.maxHeaderBytes());
+    /**
+     * Why binding failed, as advice naming the setting to change. The operating system's words are
+     * the only clue Netty passes on (its exceptions differ between epoll and NIO), so they are matched.
+     */
+    static String listenProblem(Throwable failure) {
+        StringBuilder words = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return "the host name does not resolve; set server.host to a name or address of this machine "
+                    + "(such as 127.0.0.1, or 0.0.0.0 for every interface)";
+            }
+            if (t.getMessage() != null) {
+                words.append(t.getMessage()).append(' ');
+            }
+        }
+        String w = words.toString();
+        if (w.contains("Address already in use")) {
+            return "the port is in use by another process; set server.port to a free port (0 picks one)";
+        }
+        if (w.contains("Cannot assign requested address")) {
+            return "the host is not an address of this machine; set server.host to one of its addresses "
+                + "(0.0.0.0 for every interface)";
+        }
+        if (w.contains("Permission denied") || w.contains("Access denied")) {
+            return "permission denied; ports below 1024 need privileges: set server.port to 1024 or above";
+        }
+        return "the operating system refused the address; check server.host and server.port";
+    }
+
+    private static String address(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1L << 20) - 1) >> 20;
     }
 }

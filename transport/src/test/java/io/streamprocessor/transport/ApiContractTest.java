@@ -49,7 +49,7 @@ class ApiContractTest {
     @Test
     void eventDroppedByAFilterIsAnsweredFiltered() {
         try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
-            ServerSettings.defaults())) {
+            ServerSettings.builder())) {
             Reply r = s.post("/events", event("debug", "web-1", T0, 1));
             r.assertStatus(200);
             assertEquals(FILTERED, r.json());
@@ -96,7 +96,7 @@ class ApiContractTest {
     @Test
     void acceptedEventReachesSinksWithReceivedAtAndAGeneratedUniqueId() {
         CollectingSink sink = new CollectingSink();
-        try (TestServer s = TestServer.start(StreamProcessor.builder().addSink(sink), ServerSettings.defaults())) {
+        try (TestServer s = TestServer.start(StreamProcessor.builder().addSink(sink), ServerSettings.builder())) {
             long before = System.currentTimeMillis();
             s.post("/events", "{\"type\":\"t\",\"source\":\"s\"}").assertStatus(200);
             s.post("/events", "{\"type\":\"t\",\"source\":\"s\"}").assertStatus(200);
@@ -126,7 +126,7 @@ class ApiContractTest {
     @Test
     void allValidBatchAnswersTotalProcessedFiltered() {
         try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
-            ServerSettings.defaults())) {
+            ServerSettings.builder())) {
             Reply r = s.post("/events/batch", batch(event("metric", "a", T0, 1), event("debug", "a", T0, 2),
                 event("log", "b", T0 + 1, null)));
             r.assertStatus(200);
@@ -170,7 +170,7 @@ class ApiContractTest {
     @Test
     void batchErrorsListAtMostHundredEntriesAndTotalsAddUp() {
         try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
-            ServerSettings.defaults())) {
+            ServerSettings.builder())) {
             List<String> events = new ArrayList<>();
             for (int i = 0; i < 150; i++) {
                 events.add("{\"type\":\"metric\"}");
@@ -215,7 +215,8 @@ class ApiContractTest {
 
     @Test
     void batchOverTheEventLimitIs413AndProcessesNothing() {
-        ServerSettings limits = ServerSettings.defaults().withLimits(1 << 20, 5, 64L << 20);
+        ServerSettings.Builder limits = ServerSettings.builder().maxBodyBytes(1 << 20).maxBatchEvents(5)
+            .maxBufferedBodyBytes(64L << 20);
         try (TestServer s = TestServer.start(StreamProcessor.builder().ringSize(64), limits)) {
             s.post("/events/batch", batch(events(6, "metric", "a", T0, 1))).assertError(413);
             assertEquals(0L, longAt(s.stats(), "stats.totalReceived"));
@@ -251,7 +252,8 @@ class ApiContractTest {
     @Test
     void bodyOverTheByteLimitIs413() {
         int limit = 1024;
-        ServerSettings limits = ServerSettings.defaults().withLimits(limit, 100, 64L << 20);
+        ServerSettings.Builder limits = ServerSettings.builder().maxBodyBytes(limit).maxBatchEvents(100)
+            .maxBufferedBodyBytes(64L << 20);
         try (TestServer s = TestServer.start(StreamProcessor.builder().ringSize(128), limits)) {
             String exact = padded(limit);
             assertEquals(limit, exact.getBytes(StandardCharsets.UTF_8).length);
@@ -268,7 +270,8 @@ class ApiContractTest {
 
     @Test
     void everyOversizedBodyGetsItsAnswer() {
-        ServerSettings limits = ServerSettings.defaults().withLimits(1024, 100, 64L << 20);
+        ServerSettings.Builder limits = ServerSettings.builder().maxBodyBytes(1024).maxBatchEvents(100)
+            .maxBufferedBodyBytes(64L << 20);
         try (TestServer s = TestServer.start(StreamProcessor.builder().ringSize(128), limits)) {
             // Large enough to be still arriving when the 413 goes out: the answer must not be lost to a reset.
             String body = padded(256 * 1024);
@@ -341,7 +344,7 @@ class ApiContractTest {
     @Test
     void windowAggregatesCountSumAvgMinMaxSourcesAndTypes() {
         try (TestServer s = TestServer.start(StreamProcessor.builder()
-            .window(Duration.ofSeconds(60), Duration.ofSeconds(60)), ServerSettings.defaults())) {
+            .window(Duration.ofSeconds(60), Duration.ofSeconds(60)), ServerSettings.builder())) {
             s.post("/events/batch", batch(
                 event("metric", "a", T0 + 1, 10),
                 event("metric", "b", T0 + 2, 200),
@@ -394,7 +397,7 @@ class ApiContractTest {
     @Test
     void everyEventIsReceivedOnceAsProcessedFilteredOrRejectedAndBodiesWithoutEventsCountNothing() {
         try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
-            ServerSettings.defaults())) {
+            ServerSettings.builder())) {
             s.post("/events", event("metric", "a", T0, 1)).assertStatus(200);
             s.post("/events", event("debug", "a", T0, 1)).assertStatus(200);
             s.post("/events", "{\"type\":\"metric\"}").assertError(400);             // refused by the schema
@@ -416,7 +419,7 @@ class ApiContractTest {
     @Test
     void statsHaveEveryCounterPercentileAndMetricsByTypeAndSource() {
         try (TestServer s = TestServer.start(StreamProcessor.builder().addFilter(e -> !e.type().equals("debug")),
-            ServerSettings.defaults())) {
+            ServerSettings.builder())) {
             Map<String, Object> empty = s.stats();
             assertTrue(((Map<?, ?>) empty.get("stats")).containsKey("lastProcessedAt"));
             assertNull(at(empty, "stats.lastProcessedAt"), "null before any event");
@@ -513,7 +516,7 @@ class ApiContractTest {
             public void close() {
             }
         };
-        try (TestServer s = TestServer.start(StreamProcessor.builder().addSink(failing), ServerSettings.defaults())) {
+        try (TestServer s = TestServer.start(StreamProcessor.builder().addSink(failing), ServerSettings.builder())) {
             Reply r = s.get("/health");
             r.assertStatus(200);
             Map<String, Object> body = r.json();

@@ -41,7 +41,8 @@ class BadInputTest {
     static void start() {
         server = TestServer.start(StreamProcessor.builder().ringSize(1024)
                 .addFilter(e -> !e.type().equals("debug")),
-            ServerSettings.defaults().withLimits(BODY_LIMIT, BATCH_LIMIT, 64L << 20));
+            ServerSettings.builder().maxBodyBytes(BODY_LIMIT).maxBatchEvents(BATCH_LIMIT)
+                .maxBufferedBodyBytes(64L << 20));
         // Some history, so that "unchanged" is about non-zero counters and windows.
         server.post("/events/batch", batch(VALID, event("log", "b", T0 + 1, null), event("debug", "a", T0 + 2, 3),
             "{\"type\":\"metric\"}")).assertStatus(200);

@@ -40,7 +40,7 @@ class ConcurrencyTest {
                 .retention(Duration.ofDays(1))
                 .addFilter(e -> !e.type().equals("debug"))
                 .addSink(counting),
-            ServerSettings.defaults())) {
+            ServerSettings.builder())) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             List<Future<long[]>> results = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
@@ -146,7 +146,8 @@ class ConcurrencyTest {
     void fullPipelineAnswers503WithRetryAfterAtOnceAndTheRetrySucceeds() throws Exception {
         int ring = 16;
         CountingSink blocking = CountingSink.gated();
-        ServerSettings settings = ServerSettings.defaults().withLimits(1 << 20, ring, 64L << 20);
+        ServerSettings.Builder settings = ServerSettings.builder().maxBodyBytes(1 << 20).maxBatchEvents(ring)
+            .maxBufferedBodyBytes(64L << 20);
         // A blocked stage thread fills the ring; in the inline topology the I/O thread itself would block.
         TestServer s = TestServer.start(StreamProcessor.builder().topology(Topology.SINGLE).ringSize(ring).addSink(blocking), settings);
         try {
@@ -200,7 +201,8 @@ class ConcurrencyTest {
 
     @Test
     void bodiesBeyondTheBufferBudgetGet503AndTheConnectionGoesOn() throws Exception {
-        ServerSettings settings = ServerSettings.defaults().withLimits(64 * 1024, 100, 1024);
+        ServerSettings.Builder settings = ServerSettings.builder().maxBodyBytes(64 * 1024).maxBatchEvents(100)
+            .maxBufferedBodyBytes(1024);
         try (TestServer s = TestServer.start(StreamProcessor.builder().ringSize(128), settings)) {
             Reply big = s.post("/events", ApiContractTest.padded(4096));
             big.assertError(503);

@@ -49,7 +49,7 @@ class GracefulShutdownTest {
         // A stage thread of its own is what lets a gated sink hold requests in flight; in the inline
         // topology the I/O thread itself would wait at the gate.
         TestServer s = TestServer.start(StreamProcessor.builder().topology(Topology.SINGLE).ringSize(1024).addSink(gate),
-            ServerSettings.defaults().withLimits(1 << 20, 100, 64L << 20));
+            ServerSettings.builder().maxBodyBytes(1 << 20).maxBatchEvents(100).maxBufferedBodyBytes(64L << 20));
         Thread closer = new Thread(s::close, "test-closer");
         try {
             List<CompletableFuture<Reply>> singles = new ArrayList<>();
@@ -108,57 +108,14 @@ class GracefulShutdownTest {
 
     // ------------------------------------------------------------------ the launcher as a process
 
-    private static ProcessBuilder launcher(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-XX:TieredStopAtLevel=1",
-            "-cp", System.getProperty("java.class.path"),
-            Main.class.getName()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
-    }
-
-    /** A process stream read line by line on a daemon thread. */
-    private static final class Output {
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final StringBuffer all = new StringBuffer();
-        final Thread reader;
-
-        Output(InputStream in) {
-            reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        all.append(line).append('\n');
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "test-process-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        /** Everything, once the process has closed the stream. */
-        String toEnd() throws InterruptedException {
-            reader.join(10_000);
-            return all.toString();
-        }
-
-        @Override
-        public String toString() {
-            return all.toString();
-        }
-    }
-
     @Test
     void launcherServesThenDrainsOnSigtermAndExitsZero() throws Exception {
-        Process p = launcher("--port", "0").start();
-        Output out = new Output(p.getInputStream());
-        Output err = new Output(p.getErrorStream());
+        Process p = Launcher.command("--port", "0").start();
+        Launcher.Output out = new Launcher.Output(p.getInputStream());
+        Launcher.Output err = new Launcher.Output(p.getErrorStream());
         try {
-            String first = out.lines.poll(30, TimeUnit.SECONDS);
-            assertNotNull(first, "no banner within 30 s; stderr: " + err);
+            String first = err.lines.poll(30, TimeUnit.SECONDS);
+            assertNotNull(first, "no banner on stderr within 30 s; stdout: " + out);
             Matcher m = LISTENING.matcher(first);
             assertTrue(m.find(), "banner: " + first);
             URI base = URI.create("http://127.0.0.1:" + m.group(1));
@@ -172,10 +129,10 @@ class GracefulShutdownTest {
             // SIGTERM, as Process.destroy() sends it; through the handle, which unlike Process.destroy()
             // leaves the output pipes open so that the last lines can still be read.
             p.toHandle().destroy();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exited within 30 s of SIGTERM; stdout: " + out);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exited within 30 s of SIGTERM; stderr: " + err);
             assertEquals(0, p.exitValue(), "exit code; stderr: " + err);
-            String printed = out.toEnd();
-            assertTrue(printed.contains("draining") && printed.contains("stopped"), printed + " / stderr: " + err.toEnd());
+            String printed = err.toEnd();
+            assertTrue(printed.contains("draining") && printed.contains("stopped"), printed + " / stdout: " + out.toEnd());
         } finally {
             p.destroyForcibly();
         }
@@ -183,15 +140,15 @@ class GracefulShutdownTest {
 
     @Test
     void sigtermRightAfterTheBannerStillDrainsAndExitsZero() throws Exception {
-        Process p = launcher("--port", "0").start();
-        Output out = new Output(p.getInputStream());
-        Output err = new Output(p.getErrorStream());
+        Process p = Launcher.command("--port", "0").start();
+        Launcher.Output out = new Launcher.Output(p.getInputStream());
+        Launcher.Output err = new Launcher.Output(p.getErrorStream());
         try {
-            assertNotNull(out.lines.poll(30, TimeUnit.SECONDS), "no banner within 30 s; stderr: " + err);
+            assertNotNull(err.lines.poll(30, TimeUnit.SECONDS), "no banner on stderr within 30 s; stdout: " + out);
             p.toHandle().destroy();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exited within 30 s of SIGTERM");
             assertEquals(0, p.exitValue(), "the banner promises a drain on SIGTERM; stderr: " + err);
-            assertTrue(out.toEnd().contains("stopped"), out.toString());
+            assertTrue(err.toEnd().contains("stopped"), err.toString());
         } finally {
             p.destroyForcibly();
         }
@@ -203,24 +160,11 @@ class GracefulShutdownTest {
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Runs the launcher to its end; returns {exit code, stdout, stderr}. */
-    private static Object[] run(String... args) throws Exception {
-        Process p = launcher(args).start();
-        Output out = new Output(p.getInputStream());
-        Output err = new Output(p.getErrorStream());
-        try {
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "launcher " + String.join(" ", args) + " did not exit");
-            return new Object[] {p.exitValue(), out.toEnd(), err.toEnd()};
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     @Test
     void helpListsTheOptionsAndExitsZero() throws Exception {
-        Object[] r = run("--help");
-        assertEquals(0, r[0], "stderr: " + r[2]);
-        String out = (String) r[1];
+        Launcher.Result r = Launcher.run("--help");
+        assertEquals(0, r.exitCode(), "stderr: " + r.stderr());
+        String out = r.stdout();
         for (String option : List.of("--host", "--port", "--event-loops", "--help")) {
             assertTrue(out.contains(option), option + " listed in: " + out);
         }
@@ -228,16 +172,16 @@ class GracefulShutdownTest {
 
     @Test
     void unknownFlagOrBadValueExitsTwoWithAMessage() throws Exception {
-        Object[] unknown = run("--bogus");
-        assertEquals(2, unknown[0]);
-        assertTrue(((String) unknown[2]).contains("--bogus"), "names the flag: " + unknown[2]);
+        Launcher.Result unknown = Launcher.run("--bogus");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.stderr().contains("--bogus"), "names the flag: " + unknown.stderr());
 
-        Object[] badPort = run("--port", "eighty");
-        assertEquals(2, badPort[0]);
-        assertTrue(((String) badPort[2]).contains("--port"), "names the flag: " + badPort[2]);
+        Launcher.Result badPort = Launcher.run("--port", "eighty");
+        assertEquals(2, badPort.exitCode());
+        assertTrue(badPort.stderr().contains("--port"), "names the flag: " + badPort.stderr());
 
-        Object[] missing = run("--port");
-        assertEquals(2, missing[0]);
-        assertTrue(((String) missing[2]).contains("--port"), missing[2].toString());
+        Launcher.Result missing = Launcher.run("--port");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.stderr().contains("--port"), missing.stderr());
     }
 }

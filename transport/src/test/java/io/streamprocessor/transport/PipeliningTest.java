@@ -156,7 +156,7 @@ class PipeliningTest {
 
     @Test
     void requestThatStopsHalfWayGets408WithinTheTimeoutAndIsClosed() throws IOException {
-        ServerSettings settings = ServerSettings.defaults().withTimeouts(500, 60_000);
+        ServerSettings.Builder settings = ServerSettings.builder().requestTimeoutMillis(500).idleTimeoutMillis(60_000);
         try (TestServer s = TestServer.start(StreamProcessor.builder(), settings)) {
             try (RawHttp c = new RawHttp(s.port())) {
                 long start = System.nanoTime();
@@ -174,7 +174,7 @@ class PipeliningTest {
 
     @Test
     void slowButSteadyRequestIsNotTimedOut() throws IOException {
-        ServerSettings settings = ServerSettings.defaults().withTimeouts(1_000, 60_000);
+        ServerSettings.Builder settings = ServerSettings.builder().requestTimeoutMillis(1_000).idleTimeoutMillis(60_000);
         try (TestServer s = TestServer.start(StreamProcessor.builder(), settings)) {
             try (RawHttp c = new RawHttp(s.port())) {
                 String body = event("metric", "a", T0, 1);
@@ -238,7 +238,8 @@ class PipeliningTest {
 
     @Test
     void oversizedPipelinedRequestTakesItsTurnAndTheConnectionGoesOn() throws IOException {
-        ServerSettings settings = ServerSettings.defaults().withLimits(1024, 100, 64L << 20);
+        ServerSettings.Builder settings = ServerSettings.builder().maxBodyBytes(1024).maxBatchEvents(100)
+            .maxBufferedBodyBytes(64L << 20);
         try (TestServer s = TestServer.start(StreamProcessor.builder().ringSize(128), settings)) {
             try (RawHttp c = new RawHttp(s.port())) {
                 c.write(request("POST", "/events", event("metric", "a", T0, 1))
@@ -256,7 +257,8 @@ class PipeliningTest {
 
     @Test
     void expectContinueGets100ForABodyWithinTheLimitAnd413WithoutWaitingForOneOver() throws IOException {
-        ServerSettings settings = ServerSettings.defaults().withLimits(1024, 100, 64L << 20);
+        ServerSettings.Builder settings = ServerSettings.builder().maxBodyBytes(1024).maxBatchEvents(100)
+            .maxBufferedBodyBytes(64L << 20);
         try (TestServer s = TestServer.start(StreamProcessor.builder().ringSize(128), settings)) {
             String body = event("metric", "a", T0, 1);
             try (RawHttp c = new RawHttp(s.port())) {
@@ -278,7 +280,7 @@ class PipeliningTest {
 
     @Test
     void requestWhoseHeadersStopHalfWayIsClosedByTheIdleTimeout() throws IOException {
-        ServerSettings settings = ServerSettings.defaults().withTimeouts(300, 1_000);
+        ServerSettings.Builder settings = ServerSettings.builder().requestTimeoutMillis(300).idleTimeoutMillis(1_000);
         try (TestServer s = TestServer.start(StreamProcessor.builder(), settings)) {
             try (RawHttp c = new RawHttp(s.port())) {
                 long start = System.nanoTime();

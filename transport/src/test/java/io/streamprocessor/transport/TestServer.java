@@ -50,13 +50,13 @@ final class TestServer implements AutoCloseable {
 
     /** A processor with every default of the API, served with the default limits. */
     static TestServer start() {
-        return start(StreamProcessor.builder(), ServerSettings.defaults());
+        return start(StreamProcessor.builder(), ServerSettings.builder());
     }
 
-    static TestServer start(ProcessorSettings.Builder builder, ServerSettings settings) {
+    static TestServer start(ProcessorSettings.Builder builder, ServerSettings.Builder settings) {
         StreamProcessor p = builder.build().start();
         try {
-            return new TestServer(p, HttpServer.start(p, settings.withAddress("127.0.0.1", 0)));
+            return new TestServer(p, HttpServer.start(p, settings.host("127.0.0.1").port(0).build()));
         } catch (InterruptedException e) {
             p.close();
             Thread.currentThread().interrupt();

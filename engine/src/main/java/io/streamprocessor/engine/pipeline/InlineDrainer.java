@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs the whole handler chain on the threads that publish, instead of on stage threads of its
  * own: after publishing, a producer takes the drain lock if it is free and processes every
  * published slot through a Disruptor {@link EventPoller}, in batches of at most
- * {@code maxBatchSize}. A producer that finds the lock taken leaves its slots to the holder,
+ * {@code maxStageBatch}. A producer that finds the lock taken leaves its slots to the holder,
  * which looks again for newly published slots after letting go, so no slot is left behind.
  *
  * <p>This is the {@link Topology#INLINE} layout: no hand-off between threads at all, which is
@@ -19,15 +19,15 @@ final class InlineDrainer {
     private final RingBuffer<Slot> ring;
     private final EventPoller<Slot> poller;
     private final StageHandler handler;
-    private final int maxBatchSize;
+    private final int maxStageBatch;
     private final ReentrantLock lock = new ReentrantLock();
     private final EventPoller.Handler<Slot> callback = this::onEvent;
     private int inBatch;
 
-    InlineDrainer(RingBuffer<Slot> ring, StageHandler handler, int maxBatchSize) {
+    InlineDrainer(RingBuffer<Slot> ring, StageHandler handler, int maxStageBatch) {
         this.ring = ring;
         this.handler = handler;
-        this.maxBatchSize = maxBatchSize;
+        this.maxStageBatch = maxStageBatch;
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
     }
@@ -59,7 +59,7 @@ final class InlineDrainer {
         if (inBatch == 0) {
             handler.onBatchStart(0, 0);
         }
-        boolean end = endOfAvailable || ++inBatch >= maxBatchSize;
+        boolean end = endOfAvailable || ++inBatch >= maxStageBatch;
         handler.onEvent(slot, sequence, end);
         if (end) {
             inBatch = 0;

@@ -11,28 +11,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything a {@link StreamProcessor} is built from, with the defaults of the HTTP API.
- * Immutable; made by its {@link Builder}, which checks each value as it is set.
+ * Everything a {@link StreamProcessor} is built from. Immutable; made by its {@link Builder},
+ * which checks each value as it is set. The names follow the configuration keys
+ * ({@code processor.ring-size} is {@code ringSize}, {@code cardinality.types-per-window} is
+ * {@code typesPerWindow}); a bare number carries its unit in the name ({@code drainTimeoutMillis},
+ * {@code maxDataBytes} for {@code events.max-data-size}).
+ *
+ * <p>The builder's initial values are the defaults of the HTTP API, and the only copy of them:
+ * the configuration's catalogue reads them through {@link #defaults()}.
+ *
+ * @param maxStageBatch most events a stage handler takes before its end-of-batch work (publishing
+ *                      counters, flushing sinks, releasing the window lock); not the HTTP batch
  */
 public record ProcessorSettings(
     WindowSpec window,
     int ringSize,
     Topology topology,
     WaitStrategyType waitStrategy,
-    int maxBatchSize,
-    long maxFutureSkewMillis,
+    int maxStageBatch,
+    long drainTimeoutMillis,
     String valuePath,
-    int maxDataDepth,
-    int maxDataFields,
+    long maxFutureSkewMillis,
+    UnknownFields unknownFields,
+    int maxDepth,
+    int maxFields,
     int maxDataTokens,
     int maxDataBytes,
-    boolean allowUnknownFields,
-    int typeLimit,
+    int typesPerWindow,
     int maxTypes,
     int maxSources,
     int maxMetricKeys,
-    int exactDistinctLimit,
-    long drainTimeoutMillis,
+    int exactDistinctSources,
     List<EventFilter> filters,
     List<EventStep> transforms,
     List<Sink> sinks,
@@ -40,28 +49,48 @@ public record ProcessorSettings(
     Clock clock,
     ErrorHandler errorHandler) {
 
+    /**
+     * Heap one ring slot takes before any event has been written into it, in bytes: the
+     * {@code EventSlot} object and its text arena (128 bytes), its {@code DataTape} object with
+     * the tape's initial arrays (32 tokens of kind, ref, len and bits; a 256-byte string arena; the
+     * 64-entry container stack), and the ring's reference to the slot. Measured on a 64-bit JVM
+     * with compressed references by {@code ProcessorSettingsTest}. Slots grow with the events
+     * they carry, so this is the least a ring needs, not the most.
+     */
+    public static final long EMPTY_SLOT_BYTES = 1_544;
+
+    /** The heap a ring of {@code slots} empty slots takes, in bytes ({@link #EMPTY_SLOT_BYTES} each). */
+    public static long ringHeapBytes(int slots) {
+        return slots * EMPTY_SLOT_BYTES;
+    }
+
+    /** The settings a new builder starts with: the defaults of the API, topology and wait strategy chosen by cores. */
+    public static ProcessorSettings defaults() {
+        return new Builder().settings();
+    }
+
     /** Builds a {@link StreamProcessor}. Not thread-safe. */
     public static final class Builder {
         private long windowSize = 60_000;
         private long windowSlide = 10_000;
         private long retention = 300_000;
         private int ringSize = 16_384;
-        private Topology topology = Topology.forCores(Runtime.getRuntime().availableProcessors());
+        private Topology topology;
         private WaitStrategyType waitStrategy;
-        private int maxBatchSize = 1024;
+        private int maxStageBatch = 1024;
+        private long drainTimeoutMillis = 30_000;
+        private String valuePath = "data.value";
         private long maxFutureSkewMillis = 3_600_000;
-        private String valuePath = "value";
-        private int maxDataDepth = 16;
-        private int maxDataFields = 256;
+        private UnknownFields unknownFields = UnknownFields.REJECT;
+        private int maxDepth = 16;
+        private int maxFields = 256;
         private int maxDataTokens = 65_536;
         private int maxDataBytes = 1 << 20;
-        private boolean allowUnknownFields;
-        private int typeLimit = 1_000;
+        private int typesPerWindow = 1_000;
         private int maxTypes = 10_000;
         private int maxSources = 100_000;
         private int maxMetricKeys = 10_000;
-        private int exactDistinctLimit = 10_000;
-        private long drainTimeoutMillis = 30_000;
+        private int exactDistinctSources = 10_000;
         private final List<EventFilter> filters = new ArrayList<>();
         private final List<EventStep> transforms = new ArrayList<>();
         private final List<Sink> sinks = new ArrayList<>();
@@ -72,7 +101,7 @@ public record ProcessorSettings(
         Builder() {
         }
 
-        /** Window size and slide; the size must be a multiple of the slide (tumbling when equal). */
+        /** Window size and slide ({@code window.size}, {@code window.slide}); the size must be a multiple of the slide. */
         public Builder window(Duration size, Duration slide) {
             this.windowSize = size.toMillis();
             this.windowSlide = slide.toMillis();
@@ -88,25 +117,40 @@ public record ProcessorSettings(
         /** Slots in the ring, a power of two; bounds the events in flight. */
         public Builder ringSize(int slots) {
             if (slots < 2 || Integer.bitCount(slots) != 1) {
-                throw new IllegalArgumentException("ring size must be a power of two >= 2, got " + slots);
+                throw new IllegalArgumentException("ringSize must be a power of two >= 2, got " + slots);
             }
             this.ringSize = slots;
             return this;
         }
 
+        /** The layout of stages on threads; null (the default) picks by cores, {@link Topology#forCores}. */
         public Builder topology(Topology topology) {
             this.topology = topology;
             return this;
         }
 
+        /** How idle stage threads wait; null (the default) picks by cores, {@link WaitStrategyType#forCores}. */
         public Builder waitStrategy(WaitStrategyType waitStrategy) {
             this.waitStrategy = waitStrategy;
             return this;
         }
 
-        /** Most events a stage takes in one batch; bounds how long a query may wait for the window stage. */
-        public Builder maxBatchSize(int events) {
-            this.maxBatchSize = positive("max batch size", events);
+        /** Most events a stage takes before its end-of-batch work; bounds how long a query waits for the window stage. */
+        public Builder maxStageBatch(int events) {
+            this.maxStageBatch = positive("maxStageBatch", events);
+            return this;
+        }
+
+        /** How long {@link StreamProcessor#close()} waits for accepted events to drain. */
+        public Builder drainTimeout(Duration timeout) {
+            this.drainTimeoutMillis = timeout.toMillis();
+            return this;
+        }
+
+        /** The member of {@code data} windows aggregate, e.g. {@code data.value} or {@code data.latency.ms}. */
+        public Builder valuePath(String path) {
+            FieldPath.of(path);
+            this.valuePath = path;
             return this;
         }
 
@@ -116,63 +160,63 @@ public record ProcessorSettings(
             return this;
         }
 
-        /** Path in {@code data} of the number windows aggregate, e.g. {@code value} or {@code data.latency.ms}. */
-        public Builder valuePath(String path) {
-            FieldPath.of(path);
-            this.valuePath = path;
+        /** Whether a top-level field the API does not define rejects the event or is ignored. */
+        public Builder unknownFields(UnknownFields unknownFields) {
+            this.unknownFields = java.util.Objects.requireNonNull(unknownFields, "unknownFields");
             return this;
         }
 
-        public Builder maxDataDepth(int depth) {
-            this.maxDataDepth = positive("max data depth", depth);
+        /** Deepest nesting of {@code data}. */
+        public Builder maxDepth(int depth) {
+            this.maxDepth = positive("maxDepth", depth);
             return this;
         }
 
-        public Builder maxDataFields(int fields) {
-            this.maxDataFields = positive("max data fields", fields);
+        /** Most members in {@code data}, counted at every depth. */
+        public Builder maxFields(int fields) {
+            this.maxFields = positive("maxFields", fields);
             return this;
         }
 
-        /** Hard bounds on one event's {@code data}: JSON tokens and bytes of text kept per slot. */
-        public Builder maxDataSize(int tokens, int bytes) {
-            this.maxDataTokens = positive("max data tokens", tokens);
-            this.maxDataBytes = positive("max data bytes", bytes);
+        /** Hard bound on the JSON tokens of one event's {@code data} kept in a slot. */
+        public Builder maxDataTokens(int tokens) {
+            this.maxDataTokens = positive("maxDataTokens", tokens);
             return this;
         }
 
-        public Builder allowUnknownFields(boolean allow) {
-            this.allowUnknownFields = allow;
+        /** Hard bound on the text bytes of one event's {@code data} kept in a slot. */
+        public Builder maxDataSize(int bytes) {
+            this.maxDataBytes = positive("maxDataSize", bytes);
             return this;
         }
 
         /** Types listed per window; the rest are counted under {@code _other}. */
-        public Builder typeLimit(int types) {
-            this.typeLimit = positive("type limit", types);
+        public Builder typesPerWindow(int types) {
+            this.typesPerWindow = positive("typesPerWindow", types);
             return this;
         }
 
-        /** Distinct types and sources remembered for the life of the processor. */
-        public Builder maxInterned(int types, int sources) {
-            this.maxTypes = positive("max types", types);
-            this.maxSources = positive("max sources", sources);
+        /** Distinct types remembered for the life of the processor. */
+        public Builder maxTypes(int types) {
+            this.maxTypes = positive("maxTypes", types);
+            return this;
+        }
+
+        /** Distinct sources remembered for the life of the processor. */
+        public Builder maxSources(int sources) {
+            this.maxSources = positive("maxSources", sources);
             return this;
         }
 
         /** {@code type:source} pairs counted in stats; the rest under {@code _other}. */
         public Builder maxMetricKeys(int keys) {
-            this.maxMetricKeys = positive("max metric keys", keys);
+            this.maxMetricKeys = positive("maxMetricKeys", keys);
             return this;
         }
 
         /** Distinct sources counted exactly per window before switching to an estimate. */
-        public Builder exactDistinctLimit(int limit) {
-            this.exactDistinctLimit = positive("exact distinct limit", limit);
-            return this;
-        }
-
-        /** How long {@link StreamProcessor#close()} waits for accepted events to drain. */
-        public Builder drainTimeout(Duration timeout) {
-            this.drainTimeoutMillis = timeout.toMillis();
+        public Builder exactDistinctSources(int sources) {
+            this.exactDistinctSources = positive("exactDistinctSources", sources);
             return this;
         }
 
@@ -224,12 +268,13 @@ public record ProcessorSettings(
 
         public ProcessorSettings settings() {
             WindowSpec spec = new WindowSpec(windowSize, windowSlide, retention);
-            int threads = Math.max(1, topology.threads());
+            int cores = Runtime.getRuntime().availableProcessors();
+            Topology layout = topology != null ? topology : Topology.forCores(cores);
             WaitStrategyType wait = waitStrategy != null ? waitStrategy
-                : WaitStrategyType.forCores(Runtime.getRuntime().availableProcessors(), threads);
-            return new ProcessorSettings(spec, ringSize, topology, wait, maxBatchSize, maxFutureSkewMillis,
-                valuePath, maxDataDepth, maxDataFields, maxDataTokens, maxDataBytes, allowUnknownFields,
-                typeLimit, maxTypes, maxSources, maxMetricKeys, exactDistinctLimit, drainTimeoutMillis,
+                : WaitStrategyType.forCores(cores, Math.max(1, layout.threads()));
+            return new ProcessorSettings(spec, ringSize, layout, wait, maxStageBatch, drainTimeoutMillis,
+                valuePath, maxFutureSkewMillis, unknownFields, maxDepth, maxFields, maxDataTokens, maxDataBytes,
+                typesPerWindow, maxTypes, maxSources, maxMetricKeys, exactDistinctSources,
                 List.copyOf(filters), List.copyOf(transforms), List.copyOf(sinks), List.copyOf(aggregations),
                 clock, errorHandler);
         }

@@ -66,12 +66,12 @@ public final class StreamProcessor implements AutoCloseable {
         this.types = new Interner(s.maxTypes());
         this.sources = new Interner(s.maxSources());
         String idPrefix = "evt-" + Long.toString(System.currentTimeMillis(), 36) + "-" + instance + "-";
-        Validator validator = new Validator(types, sources, s.maxFutureSkewMillis(), s.maxDataDepth(),
-            s.maxDataFields(), s.allowUnknownFields(), idPrefix);
+        Validator validator = new Validator(types, sources, s.maxFutureSkewMillis(), s.maxDepth(),
+            s.maxFields(), s.unknownFields() == UnknownFields.ALLOW, idPrefix);
         this.validate = new ValidateStage(validator, s.clock());
         this.filter = new FilterStage(s.filters().toArray(new EventFilter[0]));
         this.transform = new TransformStage(s.transforms().toArray(new EventStep[0]));
-        WindowStore store = new WindowStore(s.window(), s.typeLimit(), s.exactDistinctLimit(), s.aggregations());
+        WindowStore store = new WindowStore(s.window(), s.typesPerWindow(), s.exactDistinctSources(), s.aggregations());
         this.window = new WindowStage(store, s.maxMetricKeys(), s.clock());
         this.sinkStage = new SinkStage(s.sinks().toArray(new Sink[0]), s.errorHandler());
         CompletionStage completion = new CompletionStage(latency);
@@ -84,7 +84,7 @@ public final class StreamProcessor implements AutoCloseable {
                 s.waitStrategy().create());
             StageHandler all = new StageHandler(errors, validate, filter, transform, window, sinkStage, completion);
             handlers.add(all);
-            this.inline = new InlineDrainer(ring, all, s.maxBatchSize());
+            this.inline = new InlineDrainer(ring, all, s.maxStageBatch());
             return;
         }
         this.inline = null;
@@ -118,7 +118,7 @@ public final class StreamProcessor implements AutoCloseable {
 
     private EventProcessorFactory<Slot> processor(StageHandler handler) {
         handlers.add(handler);
-        int maxBatch = settings.maxBatchSize();
+        int maxBatch = settings.maxStageBatch();
         return (ringBuffer, barrierSequences) -> new BatchEventProcessorBuilder()
             .setMaxBatchSize(maxBatch)
             .build(ringBuffer, ringBuffer.newBarrier(barrierSequences), handler);

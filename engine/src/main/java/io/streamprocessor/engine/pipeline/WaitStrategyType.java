@@ -6,6 +6,8 @@ import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 
+import java.util.Locale;
+
 /**
  * How an idle stage thread waits for the next event: the trade between latency and the CPU an
  * idle pipeline burns. Spinning strategies only pay off with a core per stage thread to spare.
@@ -23,6 +25,11 @@ public enum WaitStrategyType {
     /** The default for a machine with {@code cores} available processors and {@code threads} stage threads. */
     public static WaitStrategyType forCores(int cores, int threads) {
         return cores >= 2 * threads + 2 ? YIELDING : SLEEPING;
+    }
+
+    /** The name in the configuration: {@code blocking}, {@code sleeping}, {@code yielding}, {@code busy-spin}. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     WaitStrategy create() {

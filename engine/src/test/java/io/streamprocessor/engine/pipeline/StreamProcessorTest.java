@@ -336,7 +336,7 @@ class StreamProcessorTest {
     void cardinalityBoundsHoldUnderAFloodOfTypesAndSources() throws Exception {
         try (StreamProcessor p = StreamProcessor.builder()
             .window(Duration.ofSeconds(60), Duration.ofSeconds(60))
-            .typeLimit(10).maxInterned(50, 50).maxMetricKeys(20)
+            .typesPerWindow(10).maxTypes(50).maxSources(50).maxMetricKeys(20)
             .build().start()) {
             Ingestor in = p.newIngestor();
             int n = 5_000;

@@ -49,14 +49,14 @@ public final class BaselineServer {
         boolean parse = args[0].equals("parse");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8001;
         int loops = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        ServerSettings settings = ServerSettings.defaults().withAddress("127.0.0.1", port).withEventLoops(loops);
+        ServerSettings settings = ServerSettings.builder().host("127.0.0.1").port(port).eventLoops(loops).build();
         NettyServer server = NettyServer.bind(settings, "baseline-io", p -> {
             p.addLast(new HttpObjectAggregator(settings.maxBodyBytes()));
             p.addLast(new Handler(parse));
         });
-        System.out.println("baseline " + args[0] + " listening on http://127.0.0.1:" + server.address().getPort()
+        // on stderr, like the launcher's: stdout is for data
+        System.err.println("baseline " + args[0] + " listening on http://127.0.0.1:" + server.address().getPort()
             + " (" + server.transport() + ", " + settings.effectiveEventLoops() + " I/O threads)");
-        System.out.flush();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
         stop.await();

@@ -37,7 +37,7 @@ class LoadGeneratorTest {
     /** A server that answers each request with the status the policy picks, after the delay it picks (ms). */
     private int serve(Function<Long, int[]> policy) throws InterruptedException {
         AtomicLong requests = new AtomicLong();
-        ServerSettings settings = ServerSettings.defaults().withAddress("127.0.0.1", 0).withEventLoops(1);
+        ServerSettings settings = ServerSettings.builder().host("127.0.0.1").port(0).eventLoops(1).build();
         server = NettyServer.bind(settings, "test-server", p -> {
             p.addLast(new HttpObjectAggregator(1 << 20));
             p.addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {

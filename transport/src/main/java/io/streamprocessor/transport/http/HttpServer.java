@@ -58,7 +58,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** The processor's topology, as the configuration names it ({@code inline}, {@code per-stage}, ...). */
     public String topology() {
-        return context.processor().settings().topology().name().toLowerCase().replace('_', '-');
+        return context.processor().settings().topology().configName();
     }
 
     /**

@@ -31,7 +31,7 @@ final class ServerContext {
         @Override
         protected IoState initialValue() {
             return new IoState(processor.newIngestor(),
-                new EventDecoder(processor.settings().maxDataDepth(), processor.settings().maxDataFields()));
+                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()));
         }
     };
 
