@@ -12,6 +12,11 @@ final class FilterStage implements Stage {
     }
 
     @Override
+    public boolean decidesVerdict() {
+        return true;
+    }
+
+    @Override
     public void onEvent(Slot slot, long sequence) {
         if (slot.verdict != Outcome.PENDING) {
             return;

@@ -11,6 +11,15 @@ interface Stage {
 
     void onEvent(Slot slot, long sequence);
 
+    /**
+     * True for the stages that decide an event's verdict (validate, filter, transform): an error in
+     * one of them rejects the event. The stages after them never change the verdict, since the sink
+     * stage may already be reading it beside the window stage.
+     */
+    default boolean decidesVerdict() {
+        return false;
+    }
+
     /** Called after the last event of every batch, also when that event was void. */
     default void onEndOfBatch() {
     }

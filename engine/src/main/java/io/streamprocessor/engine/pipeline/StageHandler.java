@@ -6,8 +6,10 @@ import io.streamprocessor.engine.stats.Counter;
 
 /**
  * A Disruptor handler running one or more {@link Stage}s in order on one thread. It never lets
- * an exception escape: a throwing stage rejects that event, is reported, and the batch goes on,
- * so every batch's start and end callbacks stay paired (the window stage holds a lock between them).
+ * an exception escape: every error is reported and the batch goes on, so every batch's start and
+ * end callbacks stay paired (the window stage holds a lock between them). An error in a stage that
+ * {@link Stage#decidesVerdict() decides the verdict} rejects the event; one in a later stage leaves
+ * the event processed, as its sinks may already have it.
  */
 final class StageHandler implements EventHandler<Slot> {
     private final Stage[] stages;
@@ -34,7 +36,7 @@ final class StageHandler implements EventHandler<Slot> {
                 try {
                     s.onEvent(slot, sequence);
                 } catch (Throwable t) {
-                    if (slot.verdict == Outcome.PENDING) {
+                    if (s.decidesVerdict() && slot.verdict == Outcome.PENDING) {
                         slot.event.writer().reject(Rejection.PIPELINE_ERROR);
                         slot.verdict = Outcome.REJECTED;
                         failed.increment();

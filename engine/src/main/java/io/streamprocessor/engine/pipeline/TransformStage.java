@@ -15,6 +15,11 @@ final class TransformStage implements Stage {
     }
 
     @Override
+    public boolean decidesVerdict() {
+        return true;
+    }
+
+    @Override
     public void onEvent(Slot slot, long sequence) {
         if (slot.verdict != Outcome.PENDING) {
             return;

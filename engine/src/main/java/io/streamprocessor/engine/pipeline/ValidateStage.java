@@ -27,6 +27,11 @@ final class ValidateStage implements Stage {
     }
 
     @Override
+    public boolean decidesVerdict() {
+        return true;
+    }
+
+    @Override
     public void onEvent(Slot slot, long sequence) {
         received.increment();
         if (!validator.validate(slot.event, now, sequence)) {

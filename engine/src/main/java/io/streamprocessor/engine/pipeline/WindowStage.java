@@ -52,10 +52,8 @@ final class WindowStage implements Stage {
             return;
         }
         EventView e = slot.event.view();
-        if (!windows.add(e)) {
-            slot.late = true;
-            late.increment();
-        }
+        // Counted first: the event passed the filters, so it is processed even if a custom
+        // aggregation throws on it below.
         processed.increment();
         batchProcessed++;
         long key = metricKey(e.typeId(), e.sourceId());
@@ -63,6 +61,10 @@ final class WindowStage implements Stage {
             key = OTHER_METRIC;
         }
         metrics.incrementAndGet(key);
+        if (!windows.add(e)) {
+            slot.late = true;
+            late.increment();
+        }
     }
 
     private static long metricKey(int typeId, int sourceId) {

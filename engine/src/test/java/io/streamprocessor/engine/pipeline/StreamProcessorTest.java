@@ -332,6 +332,66 @@ class StreamProcessorTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void anAggregationThatThrowsLeavesTheEventProcessedAndTheCountsWhole(Topology topology) throws Exception {
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Events.CollectingSink sink = new Events.CollectingSink();
+        try (StreamProcessor p = StreamProcessor.builder()
+            .topology(topology)
+            .addAggregation(new ThrowingOn13())
+            .addSink(sink)
+            .errorHandler((where, error) -> errors.add(where))
+            .build().start()) {
+            Ingestor in = p.newIngestor();
+            assertEquals(1, ingest(in, "metric", "s", T0, 13.0).await().processed(), "it passed the filters");
+            assertEquals(1, ingest(in, "metric", "s", T0, 14.0).await().processed());
+            StatsSnapshot stats = p.stats();
+            assertEquals(2, stats.totalReceived());
+            assertEquals(2, stats.totalProcessed());
+            assertEquals(0, stats.totalRejected());
+            p.close();
+            assertEquals(2, sink.snapshot().size(), "both reached the sink");
+            assertFalse(errors.isEmpty(), "the error was reported");
+        }
+    }
+
+    /** A custom aggregation that fails on the value 13. */
+    private static final class ThrowingOn13 implements io.streamprocessor.engine.aggregate.Aggregation<long[]> {
+        @Override
+        public String name() {
+            return "fragile";
+        }
+
+        @Override
+        public long[] createState() {
+            return new long[1];
+        }
+
+        @Override
+        public void accumulate(long[] state, EventView event) {
+            if (event.value() == 13) {
+                throw new ArithmeticException("unlucky");
+            }
+            state[0]++;
+        }
+
+        @Override
+        public void merge(long[] target, long[] source) {
+            target[0] += source[0];
+        }
+
+        @Override
+        public void reset(long[] state) {
+            state[0] = 0;
+        }
+
+        @Override
+        public Object result(long[] merged) {
+            return merged[0];
+        }
+    }
+
     @Test
     void cardinalityBoundsHoldUnderAFloodOfTypesAndSources() throws Exception {
         try (StreamProcessor p = StreamProcessor.builder()
