@@ -283,7 +283,8 @@ public final class Scenarios {
         String duration = quick ? "3s" : "10s";
         List<String> cmd = List.of("wrk", "-t1", "-c64", "-d" + duration, "-s", script.toString(),
             "http://127.0.0.1:" + port + path);
-        commands.add(String.join(" ", cmd));
+        // Recorded relative to the repository, as a reader runs it from there.
+        commands.add(String.join(" ", cmd).replace(script.toString(), root.relativize(script).toString()));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
