@@ -160,7 +160,7 @@ class BadInputTest {
         }
         // Timestamps that are not positive integer epoch ms within the skew.
         long farFuture = System.currentTimeMillis() + Duration.ofHours(2).toMillis();
-        for (String wrong : List.of("\"1699380000000\"", "1699380000000.5", "1.6e12", "-1", "0", "-1699380000000",
+        for (String wrong : List.of("\"1699380000000\"", "1699380000000.5", "1.6e12", "1e999", "-1", "0", "-1699380000000",
             "99999999999999999999", String.valueOf(Long.MAX_VALUE), String.valueOf(farFuture), "null", "true", "{}",
             "[]")) {
             c.add(refused("timestamp " + wrong, with("\"timestamp\":" + wrong)));
@@ -260,7 +260,7 @@ class BadInputTest {
     void badRequestGetsItsStatusAndChangesNothingElse(Bad bad) {
         Map<String, Object> before = observable(bad.holdsEvent);
         Reply r = server.send(bad.method, bad.path, bad.body, bad.contentType);
-        r.assertError(bad.status);
+        TestServer.assertSpeaksOfTheRequest(bad.name, r.assertError(bad.status));
         if (bad.status == 405) {
             assertTrue(r.header("allow") != null, "405 carries Allow");
         }
@@ -296,6 +296,51 @@ class BadInputTest {
         all.put("bufferSize", stats.get("bufferSize"));
         all.put("aggregations", server.aggregations());
         return all;
+    }
+
+    /**
+     * Malformed JSON, alone and as an element of a batch: 400 with a message of ours that says what
+     * is wrong and where, never the parser's words, and nothing taken.
+     */
+    @Test
+    void malformedJsonIsToldInWordsAboutTheRequest() {
+        String full = "{\"id\":\"e1\",\"type\":\"metric\",\"source\":\"web\",\"timestamp\":" + T0
+            + ",\"data\":{\"value\":-95.5e-1,\"tags\":[\"a\",{\"b\":null}],\"ok\":true,\"s\":\"x\\u00e9\\n\"}}";
+        List<String> bodies = new ArrayList<>();
+        for (int cut = 1; cut < full.length(); cut++) {
+            bodies.add(full.substring(0, cut));
+        }
+        bodies.addAll(List.of(
+            with("\"data\":{\"v\":NaN}"), with("\"data\":{\"v\":-Infinity}"), with("\"data\":{\"v\":Infinity}"),
+            with("\"data\":{\"v\":-NaN}"), with("\"data\":{\"v\":+1}"), with("\"data\":{\"v\":undefined}"),
+            with("\"data\":{\"v\":tru}"), with("\"data\":{\"v\":01}"), with("\"data\":{\"v\":1.}"), with("\"data\":{\"v\":.5}"),
+            with("\"data\":{\"v\":1e}"), with("\"timestamp\":" + "9".repeat(70)), with("\"data\":{\"v\":1" + "0".repeat(70) + "}"),
+            with("\"data\":{\"v\":0." + "5".repeat(70) + "}"),
+            "{'type':'t','source':'s'}", with("\"data\":{\"s\":'x'}"), "{type:\"t\",source:\"s\"}",
+            "{\"type\":\"t\",\"source\":\"s\",}", with("\"data\":{\"a\":1,}"), with("\"data\":{\"a\":[1,2,]}"),
+            "{\"type\":\"t\" \"source\":\"s\"}", with("\"data\":{\"a\":[1,2}}"), with("\"data\":{\"a\":}"),
+            "{\"type\":\"t\u0001\",\"source\":\"s\"}", with("\"data\":{\"s\":\"tab\there\"}"), "{\"type\":\"t\"\u0000}",
+            with("\"data\":{\"s\":\"\\x\"}"), with("\"data\":{\"s\":\"\\u12\"}"),
+            "/* c */ " + VALID, "// c\n" + VALID, "# c\n" + VALID, VALID + " /* c */", VALID + " {}",
+            with("\"data\":" + "[".repeat(1001)), with("\"data\":{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}}"),
+            "\u0000{\"type\":\"t\",\"source\":\"s\"}"));
+        Map<String, Object> before = observable(false);
+        for (String body : bodies) {
+            for (boolean inBatch : new boolean[] {false, true}) {
+                String sent = inBatch ? "[" + VALID + "," + body + "]" : body;
+                String name = sent.length() > 60 ? sent.substring(0, 60) + "..." : sent;
+                String path = inBatch ? "/events/batch" : "/events";
+                String error = server.post(path, sent).assertError(400);
+                assertTrue(error.startsWith("malformed JSON: "), path + " " + name + ": " + error);
+                assertTrue(error.matches(".*\\(line \\d+, column \\d+\\)"), path + " " + name + ": says where: " + error);
+                TestServer.assertSpeaksOfTheRequest(path + " " + name, error);
+            }
+        }
+        assertEquals(before, observable(false), "malformed bodies take nothing");
+
+        String error = server.post("/events", with("\"timestamp\":1e999")).assertError(400);
+        assertTrue(error.contains("timestamp"), "a well-formed number of the wrong kind names its field: " + error);
+        TestServer.assertSpeaksOfTheRequest("timestamp 1e999", error);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.streamprocessor.transport;
 
 import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.engine.pipeline.Topology;
 import io.streamprocessor.transport.RawHttp.Response;
 import io.streamprocessor.transport.http.ServerSettings;
 import org.junit.jupiter.api.Test;
@@ -173,6 +174,50 @@ class PipeliningTest {
     }
 
     @Test
+    void aTimedOutRequestIsAnsweredInItsTurnBehindTheAnswersStillOwed() throws IOException {
+        CountingSink gate = CountingSink.gated();
+        // A stage thread of its own lets the gated sink hold the first request in flight.
+        TestServer s = TestServer.start(StreamProcessor.builder().topology(Topology.SINGLE).addSink(gate),
+            ServerSettings.builder().requestTimeoutMillis(300).idleTimeoutMillis(60_000));
+        try (RawHttp c = new RawHttp(s.port())) {
+            c.write(request("POST", "/events", event("metric", "a", T0, 1))
+                + "POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"type\":\"");
+            assertTrue(!c.closedWithin(Duration.ofMillis(1_000)),
+                "past the request timeout, yet nothing is written while the first answer is owed");
+            gate.open();
+            assertEquals(PROCESSED, c.read().checked("first").json());
+            Response r = c.read().checked("timed out");
+            assertEquals(408, r.status(), r.body());
+            assertEquals("close", r.header("connection"));
+            assertTrue(c.closedWithin(Duration.ofSeconds(5)), "closed after the 408");
+        } finally {
+            gate.open();
+            s.close();
+        }
+    }
+
+    @Test
+    void idleTimeoutCountsFromTheLastAnswerNotFromTheLastRequest() throws IOException {
+        CountingSink gate = CountingSink.gated();
+        TestServer s = TestServer.start(StreamProcessor.builder().topology(Topology.SINGLE).addSink(gate),
+            ServerSettings.builder().requestTimeoutMillis(300).idleTimeoutMillis(1_500));
+        try (RawHttp c = new RawHttp(s.port())) {
+            c.write(request("POST", "/events", event("metric", "a", T0, 1)));
+            assertTrue(!c.closedWithin(Duration.ofMillis(2_900)), "a connection waiting for its answer is not idle");
+            gate.open();
+            assertEquals(PROCESSED, c.read().checked("held").json());
+            long answered = System.nanoTime();
+            assertTrue(c.closedWithin(Duration.ofSeconds(10)), "closed once idle");
+            long idleMillis = (System.nanoTime() - answered) / 1_000_000;
+            // Counted from the request, the clock would run out again 3 s after it, about 0.1 s after the answer.
+            assertTrue(idleMillis >= 1_100, "idle counted from the answer: closed " + idleMillis + " ms after it");
+        } finally {
+            gate.open();
+            s.close();
+        }
+    }
+
+    @Test
     void slowButSteadyRequestIsNotTimedOut() throws IOException {
         ServerSettings.Builder settings = ServerSettings.builder().requestTimeoutMillis(1_000).idleTimeoutMillis(60_000);
         try (TestServer s = TestServer.start(StreamProcessor.builder(), settings)) {
@@ -206,6 +251,7 @@ class PipeliningTest {
                     Response r = c.read().checked(garbage.substring(0, Math.min(20, garbage.length())));
                     assertTrue(r.status() == 400 || r.status() == 414 || r.status() == 431,
                         "broken HTTP gets a 4xx: " + r.status() + " " + r.body());
+                    TestServer.assertSpeaksOfTheRequest(garbage, (String) r.json().get("error"));
                     assertTrue(c.closedWithin(Duration.ofSeconds(5)), "closed after the error");
                 }
             }

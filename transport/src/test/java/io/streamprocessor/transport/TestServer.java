@@ -14,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
@@ -120,6 +122,19 @@ final class TestServer implements AutoCloseable {
         assertEquals("application/json", contentType, what + ": Content-Type");
         assertFalse(STACK_FRAME.matcher(body).find() || body.contains("Exception"), what + ": stack trace in body: " + body);
         Json.object(body);
+    }
+
+    /** Words that would mean a library's internals reached the client instead of words about the request. */
+    private static final List<String> LIBRARY_TEXT = List.of("jackson", "netty", "feature", "jsontoken", "allow_", "exception",
+        "com.", "java.", "start_object", "end_object", "start_array", "value_", "field_name", "[source", "redacted",
+        "streamreadconstraints", "http/0.9");
+
+    /** An error message speaks of the request: no library, class, parser feature or token names. */
+    static void assertSpeaksOfTheRequest(String what, String message) {
+        String lower = message.toLowerCase(Locale.ROOT);
+        for (String word : LIBRARY_TEXT) {
+            assertFalse(lower.contains(word), what + ": library text '" + word + "' in the message: " + message);
+        }
     }
 
     /** The body of a 200 GET /stats. */

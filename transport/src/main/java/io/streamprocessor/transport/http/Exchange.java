@@ -1,53 +1,105 @@
 package io.streamprocessor.transport.http;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.concurrent.EventExecutor;
 import io.streamprocessor.engine.pipeline.IngestRequest;
 
 /**
- * One request on one connection, from the moment it is read until its response is written,
- * kept in arrival order so pipelined responses go out in request order. For ingestion it is
- * also the engine's {@link IngestRequest}: the completion stage tallies its events and, on the
- * last one, hands it back to the connection's event loop to answer.
+ * One request on one connection, from the moment it is read until its response is written.
+ * {@link ResponseOrder} opens it in arrival order and sends it down the pipeline carrying the
+ * request; the handler whose job it is answers it with {@link #respond}, at once or later, and
+ * {@code ResponseOrder} writes the answers strictly in request order. For ingestion it is also
+ * the engine's {@link IngestRequest}: the completion stage tallies its events into it.
  *
- * <p>Pooled per connection; touched by the event loop, except for the tallies, which a
- * completion thread writes before it submits this to the event loop (the submission orders them).
+ * <p>Pooled per connection. Threads: everything happens on the connection's event loop except
+ * two hand-overs, each followed by submitting this exchange to the event loop (the submission
+ * orders the writes before {@link #run}): the completion stage's tallies and
+ * {@link #onComplete()} (on a stage thread, or in the inline topology on whichever thread drains
+ * the ring, often this very event loop), and a query's {@link #prepared} response (on the query
+ * thread).
  */
 final class Exchange extends IngestRequest implements Runnable {
-    enum Kind { SINGLE, BATCH, OTHER }
+    /** What a request asks for, once routed. */
+    enum Route {
+        EVENTS(HttpMethod.POST),
+        BATCH(HttpMethod.POST),
+        AGGREGATIONS(HttpMethod.GET),
+        STATS(HttpMethod.GET),
+        HEALTH(HttpMethod.GET);
 
-    private final HttpHandler handler;
-    Kind kind = Kind.OTHER;
+        final HttpMethod method;
+
+        Route(HttpMethod method) {
+            this.method = method;
+        }
+    }
+
+    /** Finishes an exchange on its event loop once the work done elsewhere (the pipeline, a query) is through. */
+    interface Finisher {
+        void finish(Exchange ex);
+    }
+
+    private final ResponseOrder order;
     boolean keepAlive;
     boolean http10;
+    /**
+     * The request, lent only for the call that sends this exchange down the pipeline:
+     * {@link ResponseOrder} owns and releases it, so a job that needs its body later copies what it needs.
+     */
+    FullHttpRequest request;
+    /** Set by the {@link Router}. */
+    Route route;
+    /** Set by a job that will answer later, before it hands the exchange over. */
+    Finisher finisher;
+    /** A response built off the event loop (a query's), for its {@link #finisher}. */
+    FullHttpResponse prepared;
+    /** The answer, waiting for its turn; {@link ResponseOrder}'s alone. */
     FullHttpResponse response;
 
-    Exchange(HttpHandler handler) {
-        this.handler = handler;
+    Exchange(ResponseOrder order) {
+        this.order = order;
     }
 
     void begin(boolean keepAlive, boolean http10) {
         this.keepAlive = keepAlive;
         this.http10 = http10;
-        this.kind = Kind.OTHER;
+        this.route = null;
+        this.finisher = null;
+        this.prepared = null;
         this.response = null;
     }
 
-    /**
-     * Completion stage: the last event is through; answer on the connection's event loop, at
-     * once when the stages ran on that very loop (the inline topology).
-     */
-    @Override
-    protected void onComplete() {
-        if (handler.executor().inEventLoop()) {
+    /** Event loop: this exchange's answer; it leaves once every earlier answer on the connection has. */
+    void respond(FullHttpResponse r) {
+        order.respond(this, r);
+    }
+
+    ByteBufAllocator alloc() {
+        return order.alloc();
+    }
+
+    /** Any thread: has the {@link #finisher} finish this exchange on its event loop, at once when already there. */
+    void finishOnEventLoop() {
+        EventExecutor loop = order.executor();
+        if (loop.inEventLoop()) {
             run();
         } else {
-            handler.executor().execute(this);
+            loop.execute(this);
         }
     }
 
-    /** Event loop: encode the ingestion's response and release it in order. */
+    /** Completion stage: the last event of the ingestion is through. */
+    @Override
+    protected void onComplete() {
+        finishOnEventLoop();
+    }
+
+    /** Event loop. */
     @Override
     public void run() {
-        handler.onIngestionDone(this);
+        finisher.finish(this);
     }
 }

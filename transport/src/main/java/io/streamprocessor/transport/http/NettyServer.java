@@ -17,7 +17,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -27,9 +26,9 @@ import java.util.function.Consumer;
 
 /**
  * A bound Netty HTTP/1.1 listener with the server's transport choices (native epoll where
- * available, NIO otherwise), socket options, read timeout and HTTP codec limits; the caller adds
- * the rest of each connection's pipeline. Shared by {@link HttpServer} and the perf baselines,
- * so a baseline differs from the real server only in what it does with a request.
+ * available, NIO otherwise), socket options and HTTP codec limits; the caller adds the rest of
+ * each connection's pipeline, timeouts included. Shared by {@link HttpServer} and the perf
+ * baselines, so a baseline differs from the real server only in what it does with a request.
  */
 public final class NettyServer implements AutoCloseable {
     private final EventLoopGroup group;
@@ -44,7 +43,7 @@ public final class NettyServer implements AutoCloseable {
 
     /**
      * Binds to the settings' host and port. {@code tail} appends the handlers that follow the
-     * read-timeout handler and the HTTP codec on every new connection.
+     * HTTP codec on every new connection; it runs on that connection's event loop.
      */
     public static NettyServer bind(ServerSettings settings, String threadName, Consumer<ChannelPipeline> tail)
         throws InterruptedException {
@@ -58,7 +57,6 @@ public final class NettyServer implements AutoCloseable {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
-                    p.addLast(new IdleStateHandler(settings.requestTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     p.addLast(new HttpServerCodec(settings.maxInitialLineBytes(), settings.maxHeaderBytes(), 65_536));
                     tail.accept(p);
                 }

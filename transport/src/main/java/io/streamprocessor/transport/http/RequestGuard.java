@@ -1,29 +1,34 @@
 package io.streamprocessor.transport.http;
 
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * Sits between the HTTP decoder and the aggregator and keeps each request's body within the
  * server-wide {@link BodyBudget}: a request announced too large for the budget is skipped and
- * stands in as a {@link RejectedRequest} (503); one that grows past it mid-way closes the
- * connection. It also turns a read timeout in the middle of a request into 408. Its accounting
- * is exact because everything downstream consumes a request synchronously.
+ * stands in as a {@link RejectedRequest} (503) once its body has passed; one that grows past it
+ * mid-way (a chunked body) is refused at once with a 503 that ends the connection, and nothing
+ * of the connection is passed on after it. Its accounting is exact because everything
+ * downstream consumes a request synchronously.
+ *
+ * <p>One per connection; runs on the connection's event loop.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
+    private static final String BUSY = "server busy: too many request bytes in flight, retry later";
     private final BodyBudget budget;
     private final int maxBodyBytes;
-    private boolean receiving;
+    /** Dropping the rest of a refused request's body. */
     private boolean skipping;
     private boolean skippedKeepAlive;
+    /** A body outgrew the budget: the connection ends with the 503 already sent down. */
+    private boolean refusedForGood;
     private long reserved;
     private long received;
 
@@ -34,6 +39,10 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refusedForGood && msg instanceof HttpObject) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest req && !req.decoderResult().isSuccess()) {
             // A request the decoder refused (its headers may hold anything, a Content-Length of "abc" say)
             // goes straight on to be answered 400; the decoder drops whatever follows it.
@@ -41,7 +50,6 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest req) {
-            receiving = true;
             received = 0;
             long length = HttpUtil.getContentLength(req, -1L);
             if (length > 0 && length <= maxBodyBytes) {
@@ -62,18 +70,18 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                 content.release();
                 if (last) {
                     skipping = false;
-                    receiving = false;
-                    ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "server busy: too many request bytes in flight, retry later", skippedKeepAlive));
+                    ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.SERVICE_UNAVAILABLE, BUSY, skippedKeepAlive));
                 }
                 return;
             }
             received += content.content().readableBytes();
             if (received > reserved && received <= maxBodyBytes) {
                 if (!budget.tryReserve(received - reserved)) {
+                    // The body may go on for long: answer now, in turn, and end the connection after the answer.
+                    // What the aggregator gathered of it stays reserved until the connection closes.
                     content.release();
-                    ctx.writeAndFlush(Responses.busy(ctx.alloc(), "server busy: too many request bytes in flight, retry later"))
-                        .addListener(ChannelFutureListener.CLOSE);
+                    refusedForGood = true;
+                    ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.SERVICE_UNAVAILABLE, BUSY, false));
                     return;
                 }
                 reserved = received;
@@ -82,23 +90,10 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             if (last) {
                 budget.release(reserved);
                 reserved = 0;
-                receiving = false;
             }
             return;
         }
         ctx.fireChannelRead(msg);
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE && receiving) {
-            ctx.writeAndFlush(Responses.error(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-                    "request not received in time"))
-                .addListener(ChannelFutureListener.CLOSE);
-            receiving = false;
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

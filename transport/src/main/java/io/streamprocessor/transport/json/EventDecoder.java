@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonTokenId;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.NumberInput;
+import io.netty.buffer.ByteBuf;
 import io.streamprocessor.engine.event.DataWriter;
 import io.streamprocessor.engine.event.EventWriter;
 import io.streamprocessor.engine.event.Rejection;
@@ -19,7 +20,9 @@ import java.io.InputStream;
  * no tree, no databind, and no garbage per event (strings go from the parser's char buffer into
  * the slot's byte arena, numbers are parsed from the parser's buffer). A wrong JSON type or a
  * broken limit is recorded on the slot for the validate stage to reject; only malformed JSON
- * throws, and then the caller publishes the request's slots void.
+ * throws, and then the caller publishes the request's slots void and answers with
+ * {@link #malformed}, which says what is wrong in words about the request (the parser's own
+ * messages are never passed on).
  *
  * <p>Not thread-safe: one per I/O thread.
  */
@@ -30,29 +33,58 @@ public final class EventDecoder {
     private static final int TIMESTAMP = 8;
     private static final int DATA = 16;
     private static final int MAX_JSON_DEPTH = 1_000;
+    private static final int MAX_NUMBER_DIGITS = 64;
+    private static final int MAX_NAME_CHARS = 50_000;
+    private static final int MAX_STRING_CHARS = 20_000_000;
 
     private final JsonFactory factory;
+    private final JsonSyntax syntax;
     private final int maxDataDepth;
     private final int maxDataFields;
 
     public EventDecoder(int maxDataDepth, int maxDataFields) {
         this.maxDataDepth = maxDataDepth;
         this.maxDataFields = maxDataFields;
+        // Far above the data limit, so that an element nested too deep is rejected on its own
+        // rather than sinking its batch as malformed JSON; still bounds the parser's context chain.
+        int maxNesting = Math.max(MAX_JSON_DEPTH, maxDataDepth + 8);
         this.factory = JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .streamReadConstraints(StreamReadConstraints.builder()
-                // Far above the data limit, so that an element nested too deep is rejected on its own
-                // rather than sinking its batch as malformed JSON; still bounds the parser's context chain.
-                .maxNestingDepth(Math.max(MAX_JSON_DEPTH, maxDataDepth + 8))
-                .maxNumberLength(64)
+                .maxNestingDepth(maxNesting)
+                .maxNumberLength(MAX_NUMBER_DIGITS)
+                .maxNameLength(MAX_NAME_CHARS)
+                .maxStringLength(MAX_STRING_CHARS)
                 .build())
             .build();
+        // The same limits, so that a body refused for breaking one is told which.
+        this.syntax = new JsonSyntax(maxNesting, MAX_NUMBER_DIGITS, MAX_NAME_CHARS, MAX_STRING_CHARS);
     }
 
     /** A parser over a request body. */
     public JsonParser parser(InputStream body) throws IOException {
         return factory.createParser(body);
+    }
+
+    /**
+     * Null when {@code body[from, to)} is one well-formed JSON value within this decoder's
+     * limits, else the 400 message saying what is wrong (see {@link JsonSyntax}).
+     */
+    public String syntaxError(ByteBuf body, int from, int to) {
+        return syntax.firstError(body, from, to);
+    }
+
+    /**
+     * The 400 message for a body this decoder's parser refused or that is not one JSON text:
+     * {@code malformed JSON: <what> (line L, column C)}. Reads {@code body[from, to)}, which the
+     * parser may have consumed; allocates, but only on this error path.
+     */
+    public String malformed(ByteBuf body, int from, int to) {
+        String error = syntaxError(body, from, to);
+        // The scan agrees with the parser on every refusal; should a parser change ever make them
+        // differ, the client still gets no parser text.
+        return error != null ? error : "malformed JSON: the body is not a single JSON value";
     }
 
     /**
@@ -122,7 +154,7 @@ public final class EventDecoder {
             }
         }
         if (p.currentToken() != JsonToken.END_OBJECT) {
-            throw new IOException("unexpected end of event object");
+            throw new IOException("event object not closed");
         }
     }
 
@@ -146,7 +178,7 @@ public final class EventDecoder {
         while (depth > 0) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                throw new IOException("unexpected end of input in data");
+                throw new IOException("data object not closed");
             }
             int id = t.id();
             if (id == JsonTokenId.ID_START_OBJECT || id == JsonTokenId.ID_START_ARRAY) {
@@ -186,7 +218,7 @@ public final class EventDecoder {
                 case JsonTokenId.ID_TRUE -> tape.bool(true);
                 case JsonTokenId.ID_FALSE -> tape.bool(false);
                 case JsonTokenId.ID_NULL -> tape.nullValue();
-                default -> throw new IOException("unexpected token in data: " + t);
+                default -> throw new IOException("data holds something that is not JSON"); // unreachable with a byte parser
             }
         }
         if (tape.overflowed()) {

@@ -1,0 +1,89 @@
+package io.streamprocessor.transport.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.engine.stats.StatsSnapshot;
+import io.streamprocessor.engine.window.WindowResult;
+import io.streamprocessor.transport.json.JsonBodies;
+
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Answers the read side of the API. {@code GET /aggregations} and {@code GET /stats} run on the
+ * server's one query thread, because they first wait (boundedly) for the pipeline to catch up;
+ * their queue is bounded and a query past it gets 503. {@code GET /health} answers on the event
+ * loop and never waits, so it stays quick when the pipeline is full.
+ *
+ * <p>Stateless, shared by every connection. {@link #channelRead} and {@link #finish} run on a
+ * connection's event loop; the query itself on the query thread, which hands its response back
+ * through {@link Exchange#prepared}.
+ */
+@ChannelHandler.Sharable
+final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Finisher {
+    private final ServerContext server;
+
+    Queries(ServerContext server) {
+        this.server = server;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Exchange ex && ex.route == Exchange.Route.HEALTH) {
+            health(ex);
+        } else if (msg instanceof Exchange ex && (ex.route == Exchange.Route.STATS || ex.route == Exchange.Route.AGGREGATIONS)) {
+            query(ex, ex.route == Exchange.Route.STATS);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void health(Exchange ex) {
+        StreamProcessor.Health h = server.processor().health();
+        ByteBuf body = JsonBodies.health(ex.alloc().buffer(160), h, server.uptimeSeconds());
+        HttpResponseStatus status = h.status() == StreamProcessor.Health.Status.UNHEALTHY
+            ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK;
+        ex.respond(Responses.json(status, body));
+    }
+
+    /** Runs a query off the event loop (it may wait for the pipeline to catch up), then answers in order. */
+    private void query(Exchange ex, boolean stats) {
+        ex.finisher = this;
+        try {
+            server.queries().execute(() -> {
+                FullHttpResponse r;
+                try {
+                    // The answer is computed before its buffer is taken, so a failing query leaks no buffer.
+                    StreamProcessor p = server.processor();
+                    if (stats) {
+                        StatsSnapshot snapshot = p.stats();
+                        r = Responses.json(HttpResponseStatus.OK, JsonBodies.stats(ex.alloc().buffer(512), snapshot));
+                    } else {
+                        List<WindowResult> windows = p.aggregations();
+                        r = Responses.json(HttpResponseStatus.OK, JsonBodies.aggregations(ex.alloc().buffer(1024), windows));
+                    }
+                } catch (RuntimeException e) {
+                    server.errors().onError("query", e);
+                    r = Responses.busy(ex.alloc(), "query failed, retry later");
+                }
+                ex.prepared = r;
+                ex.finishOnEventLoop();
+            });
+        } catch (RejectedExecutionException e) {
+            ex.respond(Responses.busy(ex.alloc(), "too many queries in flight, retry later"));
+        }
+    }
+
+    /** Event loop: the query thread is done; answer with what it prepared. */
+    @Override
+    public void finish(Exchange ex) {
+        FullHttpResponse r = ex.prepared;
+        ex.prepared = null;
+        ex.respond(r);
+    }
+}

@@ -1,0 +1,209 @@
+package io.streamprocessor.transport.http;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.InvalidLineSeparatorException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+
+import java.util.ArrayDeque;
+
+/**
+ * A connection's answers in request order, its fate, and its flow control. Every request, and
+ * every {@link RejectedRequest} standing in for one, opens an {@link Exchange} in arrival order;
+ * a well-formed request goes on down the pipeline inside its exchange to be answered there, and
+ * answers leave strictly in that order however their work finishes (HTTP/1.1 pipelining). The
+ * answer to a request that ends the connection ({@code Connection: close}, HTTP/1.0 without
+ * keep-alive, a broken request, a server draining) closes it once written, and nothing read
+ * after that request is processed. Reading pauses while {@code maxPendingPerConnection}
+ * requests wait for answers and resumes at half that. On the idle clock's event the connection
+ * closes if nothing is outstanding.
+ *
+ * <p>Owns each request it reads: it lends it to the pipeline inside the exchange for the one
+ * synchronous call and releases it afterwards. Malformed HTTP is answered here, in words about
+ * the request (never the codec's text).
+ *
+ * <p>One per connection; every method runs on the connection's event loop.
+ */
+final class ResponseOrder extends ChannelInboundHandlerAdapter {
+    private final ServerContext server;
+    private final IdleStateHandler idleClock;
+    private final ArrayDeque<Exchange> inOrder = new ArrayDeque<>();
+    private final ArrayDeque<Exchange> pool = new ArrayDeque<>();
+    private final int maxPending;
+    private ChannelHandlerContext ctx;
+    private boolean closing;
+    /** A request that ends the connection was read: requests pipelined behind it are dropped unanswered. */
+    private boolean lastRequestRead;
+    private boolean readingPaused;
+    /** The idle clock ran out while answers were outstanding: restart it once they are all out. */
+    private boolean idleWhileBusy;
+
+    /** @param idleClock the connection's idle-timeout handler, whose events this acts on */
+    ResponseOrder(ServerContext server, IdleStateHandler idleClock) {
+        this.server = server;
+        this.idleClock = idleClock;
+        this.maxPending = server.settings().maxPendingPerConnection();
+    }
+
+    EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof FullHttpRequest req) {
+            try {
+                if (!closing && !lastRequestRead) {
+                    onRequest(req);
+                }
+            } finally {
+                req.release();
+            }
+        } else if (msg instanceof RejectedRequest rejected) {
+            if (!closing && !lastRequestRead) {
+                Exchange ex = open(rejected.keepAlive(), false);
+                respond(ex, rejected.status() == HttpResponseStatus.SERVICE_UNAVAILABLE
+                    ? Responses.busy(ctx.alloc(), rejected.message())
+                    : Responses.error(ctx.alloc(), rejected.status(), rejected.message()));
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+        if (!readingPaused && inOrder.size() >= maxPending) {
+            readingPaused = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void onRequest(FullHttpRequest req) {
+        boolean wellFormed = req.decoderResult().isSuccess();
+        Exchange ex = open(wellFormed && HttpUtil.isKeepAlive(req), req.protocolVersion().equals(HttpVersion.HTTP_1_0));
+        if (!wellFormed) {
+            respond(ex, Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, malformedHttp(req.decoderResult().cause())));
+            return;
+        }
+        ex.request = req;
+        try {
+            ctx.fireChannelRead(ex);
+        } finally {
+            ex.request = null;
+        }
+    }
+
+    /** The codec's reason, told in words about the request; the codec's own text is not passed on. */
+    private String malformedHttp(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return "request line longer than " + server.settings().maxInitialLineBytes() + " bytes";
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return "request headers larger than " + server.settings().maxHeaderBytes() + " bytes";
+        }
+        if (cause instanceof InvalidLineSeparatorException) {
+            return "malformed HTTP request: lines must end in CR LF";
+        }
+        if (cause instanceof ContentLengthNotAllowedException) {
+            return "malformed HTTP request: Content-Length and Transfer-Encoding together";
+        }
+        return "malformed HTTP request: the request line, a header or the chunked body is not valid HTTP/1.1";
+    }
+
+    private Exchange open(boolean keepAlive, boolean http10) {
+        Exchange ex = pool.pollFirst();
+        if (ex == null) {
+            ex = new Exchange(this);
+        }
+        ex.begin(keepAlive && !server.isDraining(), http10);
+        inOrder.addLast(ex);
+        if (!ex.keepAlive) {
+            // RFC 9112 9.6: nothing after the request that closes the connection is processed. Reading goes
+            // on (and drops what it reads) so that the close does not meet unread bytes and reset the answer.
+            lastRequestRead = true;
+        }
+        return ex;
+    }
+
+    /** Gives the exchange its response and writes every response now due, in request order. */
+    void respond(Exchange ex, FullHttpResponse response) {
+        ex.response = response;
+        boolean wrote = false;
+        while (!inOrder.isEmpty() && inOrder.peekFirst().response != null) {
+            Exchange head = inOrder.pollFirst();
+            FullHttpResponse r = head.response;
+            head.response = null;
+            if (closing) {
+                r.release();
+            } else if (!head.keepAlive) {
+                closing = true;
+                Responses.connection(r, false, head.http10);
+                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                Responses.connection(r, true, head.http10);
+                ctx.write(r, ctx.voidPromise());
+                wrote = true;
+            }
+            if (pool.size() < maxPending) {
+                pool.addLast(head);
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (readingPaused && !closing && inOrder.size() <= maxPending / 2) {
+            readingPaused = false;
+            ctx.channel().config().setAutoRead(true);
+        }
+        if (idleWhileBusy && inOrder.isEmpty()) {
+            idleWhileBusy = false;
+            idleClock.resetReadTimeout(); // idle from now, not from the last request read
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            // Only the idle clock's events get here (RequestTimeout keeps its own). A connection waiting
+            // for its own answers is not idle, however long they take.
+            if (inOrder.isEmpty()) {
+                ctx.close();
+            } else {
+                idleWhileBusy = true;
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // I/O errors such as a reset by the peer end the connection; nothing to answer.
+        ctx.close();
+    }
+}
