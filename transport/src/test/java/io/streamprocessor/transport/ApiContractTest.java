@@ -8,6 +8,7 @@ import io.streamprocessor.transport.http.ServerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -546,10 +547,10 @@ class ApiContractTest {
         "PUT, /events, POST",
         "DELETE, /events/batch, POST",
         "GET, /events/batch, POST",
-        "POST, /stats, GET",
-        "DELETE, /aggregations, GET",
-        "POST, /health, GET",
-        "PATCH, /stats, GET",
+        "POST, /stats, 'GET, HEAD'",
+        "DELETE, /aggregations, 'GET, HEAD'",
+        "POST, /health, 'GET, HEAD'",
+        "PATCH, /stats, 'GET, HEAD'",
     })
     void wrongMethodIs405WithAllow(String method, String path, String allow) {
         try (TestServer s = TestServer.start()) {
@@ -559,6 +560,22 @@ class ApiContractTest {
             r.assertError(405);
             assertEquals(allow, r.header("allow"));
             assertEquals(0L, longAt(s.stats(), "stats.totalReceived"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/stats", "/aggregations", "/health"})
+    void headIsAnsweredWhereverGetIsWithTheHeadersAndNoBody(String path) throws Exception {
+        try (TestServer s = TestServer.start(); RawHttp c = new RawHttp(s.port())) {
+            s.post("/events", event("metric", "a", T0, 1)).assertStatus(200);
+            c.write("HEAD " + path + " HTTP/1.1\r\nHost: x\r\n\r\n" + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response head = c.readHead();
+            assertEquals(200, head.status());
+            assertEquals("application/json", head.header("content-type"));
+            assertTrue(Integer.parseInt(head.header("content-length")) > 2, "the length a GET's body would have");
+            RawHttp.Response next = c.read();
+            assertEquals(200, next.status(), "the next answer on the connection starts right after the HEAD's headers");
+            assertTrue(next.body().startsWith("{\"status\":"), next.body());
         }
     }
 

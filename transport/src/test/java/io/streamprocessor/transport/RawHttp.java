@@ -63,6 +63,15 @@ final class RawHttp implements AutoCloseable {
 
     /** The next response; fails if the connection ends before one is complete. */
     Response read() throws IOException {
+        return read(false);
+    }
+
+    /** The next response to a HEAD request: its headers, and no body whatever Content-Length says. */
+    Response readHead() throws IOException {
+        return read(true);
+    }
+
+    private Response read(boolean head) throws IOException {
         String status = line();
         assertNotNull(status, "connection closed before a response");
         String[] parts = status.split(" ", 3);
@@ -74,8 +83,8 @@ final class RawHttp implements AutoCloseable {
         String length = headers.get("content-length");
         int code = Integer.parseInt(parts[1]);
         byte[] body;
-        if (code < 200) {
-            body = new byte[0]; // interim responses have no body
+        if (code < 200 || head) {
+            body = new byte[0]; // interim responses and answers to HEAD have no body
         } else if (length != null) {
             body = in.readNBytes(Integer.parseInt(length));
             if (body.length != Integer.parseInt(length)) {

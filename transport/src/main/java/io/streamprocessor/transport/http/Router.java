@@ -9,7 +9,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 /**
  * Gives each {@link Exchange} its {@link Exchange.Route} from the request's path and method and
  * sends it on to the handler of that route; answers what has none: 404 for an unknown path, 405
- * with {@code Allow} for a known path asked with another method. The query string is ignored.
+ * with {@code Allow} for a known path asked with another method. {@code HEAD} is answered wherever
+ * {@code GET} is (the HTTP codec leaves out the body and keeps its length). The query string is
+ * ignored.
  *
  * <p>Stateless, shared by every connection; runs on each connection's event loop.
  */
@@ -35,8 +37,9 @@ final class Router extends ChannelInboundHandlerAdapter {
         HttpMethod method = ex.request.method();
         if (route == null) {
             ex.respond(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not found: " + path));
-        } else if (!method.equals(route.method)) {
-            ex.respond(Responses.methodNotAllowed(ctx.alloc(), method.name(), path, route.method.name()));
+        } else if (!method.equals(route.method) && !(route.method.equals(HttpMethod.GET) && method.equals(HttpMethod.HEAD))) {
+            ex.respond(Responses.methodNotAllowed(ctx.alloc(), method.name(), path,
+                route.method.equals(HttpMethod.GET) ? "GET, HEAD" : route.method.name()));
         } else {
             ex.route = route;
             ctx.fireChannelRead(ex);
