@@ -1,6 +1,7 @@
 package io.streamprocessor.config;
 
 import io.streamprocessor.config.pipeline.Pipeline;
+import io.streamprocessor.config.pipeline.SinkSpec;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -47,10 +48,22 @@ final class ConfigPrinter {
         } else {
             out.append("sinks:\n");
             for (Declared.Sink k : sinks) {
-                line(out, "  - type: " + k.type(), k.origin().toString());
+                SinkSpec spec = k.spec();
+                line(out, "  - type: " + spec.type(), k.origin().toString());
+                line(out, "    name: " + quote(spec.name()), k.settingOrigins().getOrDefault("name", Origin.DEFAULT).toString());
+                SinkCatalog.Type type = SinkCatalog.type(spec.type());
+                for (SinkSetting<?> setting : type.settings()) {
+                    line(out, "    " + setting.key() + ": " + quote(format(setting, spec.get(setting.key()))),
+                        k.settingOrigins().getOrDefault(setting.key(), Origin.DEFAULT).toString());
+                }
             }
         }
         return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String format(SinkSetting<T> setting, Object value) {
+        return setting.type().format((T) value);
     }
 
     private static void line(StringBuilder out, String text, String origin) {

@@ -288,4 +288,47 @@ abstract class ValueType<T> {
             }
         };
     }
+
+    /** A number in (0, 1], such as 0.01 for one in a hundred. */
+    static ValueType<Double> fraction() {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return "a number above 0 and at most 1, such as 0.01";
+            }
+
+            @Override
+            Double parse(String text) {
+                double v;
+                try {
+                    v = Double.parseDouble(text.trim());
+                } catch (NumberFormatException e) {
+                    throw bad(text, describe());
+                }
+                if (!(v > 0 && v <= 1)) {
+                    throw bad(text, describe());
+                }
+                return v;
+            }
+        };
+    }
+
+    /** true or false. */
+    static ValueType<Boolean> bool() {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return "true or false";
+            }
+
+            @Override
+            Boolean parse(String text) {
+                return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw bad(text, describe());
+                };
+            }
+        };
+    }
 }

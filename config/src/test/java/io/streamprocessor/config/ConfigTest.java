@@ -112,12 +112,11 @@ class ConfigTest {
     void sinksFromTheFileAreReplacedByEnvironmentAndFlags() throws IOException {
         String f = file("sinks:\n  - type: console\n  - metrics\n");
         assertEquals(List.of("console", "metrics"),
-            Config.load(new String[] {"--config", f}, Map.of()).pipeline().sinks());
+            types(Config.load(new String[] {"--config", f}, Map.of())));
         assertEquals(List.of("metrics"),
-            Config.load(new String[] {"--config", f}, Map.of("SP_SINKS", "metrics")).pipeline().sinks());
+            types(Config.load(new String[] {"--config", f}, Map.of("SP_SINKS", "metrics"))));
         assertEquals(List.of(),
-            Config.load(new String[] {"--config", f, "--sinks", "none"}, Map.of("SP_SINKS", "metrics"))
-                .pipeline().sinks());
+            types(Config.load(new String[] {"--config", f, "--sinks", "none"}, Map.of("SP_SINKS", "metrics"))));
     }
 
     @Test
@@ -256,5 +255,20 @@ class ConfigTest {
             "SP_CONFIG", "SP_SINKS", "filter:", "drop:", "set:", "rename:", "remove:")) {
             assertTrue(help.contains(s), s);
         }
+    }
+
+    private static List<String> types(LoadedConfig c) {
+        return c.pipeline().sinks().stream().map(io.streamprocessor.config.pipeline.SinkSpec::type).toList();
+    }
+
+    @Test
+    void aSinkTakesItsSettingsFromItsEntryAndTheRestFromTheDefaults() throws IOException {
+        String f = file("sinks:\n  - type: console\n    sample-rate: 0.25\n  - console\n");
+        List<io.streamprocessor.config.pipeline.SinkSpec> sinks = Config.load(new String[] {"--config", f}, Map.of())
+            .pipeline().sinks();
+        assertEquals("console", sinks.get(0).name());
+        assertEquals(0.25, sinks.get(0).<Double>get("sample-rate"));
+        assertEquals("console-2", sinks.get(1).name(), "a second sink of a type is named apart");
+        assertEquals(1.0, sinks.get(1).<Double>get("sample-rate"));
     }
 }

@@ -1,49 +1,43 @@
 package io.streamprocessor.config.pipeline;
 
+import io.streamprocessor.config.SinkCatalog;
+import io.streamprocessor.connectors.BufferSettings;
+import io.streamprocessor.connectors.Overflow;
 import io.streamprocessor.engine.sink.ConsoleSink;
 import io.streamprocessor.engine.sink.MetricsSink;
 import io.streamprocessor.engine.sink.Sink;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
-/** The sink types a configuration can name, each a fresh sink per processor. */
+/**
+ * Makes a new sink from its declaration; each processor gets its own. The settings' keys, types
+ * and defaults are {@link SinkCatalog}'s.
+ */
 public final class SinkTypes {
-    private static final Map<String, Supplier<Sink>> TYPES = new LinkedHashMap<>();
-
-    static {
-        TYPES.put("console", ConsoleSink::new);
-        TYPES.put("metrics", MetricsSink::new);
-    }
-
     private SinkTypes() {
     }
 
-    /** {@code console} (JSON lines on standard output), {@code metrics} (counts what reaches the sinks). */
-    public static List<String> names() {
-        return List.copyOf(TYPES.keySet());
-    }
-
-    public static boolean exists(String type) {
-        return TYPES.containsKey(type);
-    }
-
     /**
-     * A new sink of the type.
+     * A new sink as declared.
      *
      * @throws IllegalArgumentException for an unknown type, naming the allowed ones
      */
-    public static Sink create(String type) {
-        Supplier<Sink> s = TYPES.get(type);
-        if (s == null) {
-            throw new IllegalArgumentException(unknown(type));
-        }
-        return s.get();
+    public static Sink create(SinkSpec spec) {
+        return switch (spec.type()) {
+            case "console" -> new ConsoleSink(spec.name(), System.out, spec.<Double>get("sample-rate"));
+            case "metrics" -> new MetricsSink(spec.name());
+            default -> throw new IllegalArgumentException("unknown sink type '" + spec.type() + "'; allowed: "
+                + String.join(", ", SinkCatalog.types()));
+        };
     }
 
-    static String unknown(String type) {
-        return "unknown sink type '" + type + "'; allowed: " + String.join(", ", TYPES.keySet());
+    /** How a sink that delivers from its own buffer holds, batches and retries, from its declaration. */
+    static BufferSettings buffer(SinkSpec spec) {
+        return BufferSettings.builder()
+            .overflow(spec.<Overflow>get("overflow"))
+            .bufferEvents(spec.integer("buffer-events"))
+            .flushEvents(spec.integer("flush-events"))
+            .flushInterval(spec.duration("flush-interval"))
+            .retry(spec.duration("retry-initial"), spec.duration("retry-max"))
+            .drainTimeout(spec.duration("drain-timeout"))
+            .build();
     }
 }

@@ -13,6 +13,7 @@ import java.io.OutputStream;
  * evenly spread (0.01: every hundredth), so a busy stream cannot flood a terminal.
  */
 public final class ConsoleSink implements Sink {
+    private final String name;
     private final OutputStream out;
     private final double sampleRate;
     private final EventJson json = new EventJson();
@@ -20,27 +21,28 @@ public final class ConsoleSink implements Sink {
     private double owed;
 
     public ConsoleSink() {
-        this(System.out, 1.0);
+        this("console", System.out, 1.0);
     }
 
     public ConsoleSink(OutputStream out) {
-        this(out, 1.0);
+        this("console", out, 1.0);
     }
 
     /**
      * @param sampleRate the share of events written, in (0, 1]
      */
-    public ConsoleSink(OutputStream out, double sampleRate) {
+    public ConsoleSink(String name, OutputStream out, double sampleRate) {
         if (!(sampleRate > 0 && sampleRate <= 1)) {
             throw new IllegalArgumentException("console sample rate must be in (0, 1], got " + sampleRate);
         }
+        this.name = name;
         this.out = out;
         this.sampleRate = sampleRate;
     }
 
     @Override
     public String name() {
-        return "console";
+        return name;
     }
 
     @Override
