@@ -56,7 +56,7 @@ final class PostgresWriter implements SinkWriter {
         this.settings = settings;
         this.environment = environment;
         Properties url = Driver.parseURL(settings.url(), null);
-        String hostPort = url.getProperty("PGHOST", "localhost").replace(",", " or ") + ":" + url.getProperty("PGPORT", "5432");
+        String hostPort = hostPorts(url.getProperty("PGHOST", "localhost"), url.getProperty("PGPORT", "5432"));
         String database = url.getProperty("PGDBNAME", "");
         String user = settings.user() != null ? settings.user() : url.getProperty("user", System.getProperty("user.name"));
         this.errors = new PostgresErrors(hostPort, database, user, settings.passwordEnv(), seconds(settings.socketTimeout()));
@@ -230,6 +230,17 @@ final class PostgresWriter implements SinkWriter {
             }
             connection = null;
         }
+    }
+
+    /** {@code localhost:5432}, or {@code a:5432 or b:5433} for a URL naming several servers. */
+    private static String hostPorts(String hosts, String ports) {
+        String[] h = hosts.split(",");
+        String[] p = ports.split(",");
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < h.length; i++) {
+            out.append(i == 0 ? "" : " or ").append(h[i]).append(':').append(p[Math.min(i, p.length - 1)]);
+        }
+        return out.toString();
     }
 
     private static long seconds(Duration d) {

@@ -167,6 +167,27 @@ class PostgresSinkTest {
         assertEquals(5, pg.count("existing WHERE note = 'kept'"));
     }
 
+    /** Sends three events and waits until the sink fails; its last error. */
+    private static String errorOf(PostgresSinkSettings settings) {
+        BufferedSink sink = sink(settings, BufferSettings.builder().drainTimeout(Duration.ofMillis(100)).build());
+        try (StreamProcessor p = StreamProcessor.builder().addSink(sink).build().start()) {
+            Feed.send(p, 0, 3, Feed::plain);
+            Feed.await("the sink fails", Duration.ofSeconds(10), () -> sink.status().failing());
+            return sink.status().lastError();
+        }
+    }
+
+    @Test
+    void aMissingDatabaseOrAWrongTableIsSaidInWords() {
+        assertEquals("database nowhere does not exist at localhost:" + pg.port(), errorOf(PostgresSinkSettings.builder(
+            "jdbc:postgresql://localhost:" + pg.port() + "/nowhere").user(TestPostgres.USER).build()));
+        pg.execute("CREATE TABLE other_shape (id text, payload text)");
+        assertEquals("postgres at localhost:" + pg.port() + ": column \"type\" of relation \"other_shape\" does not exist",
+            errorOf(settings("other_shape").build()));
+        assertEquals("postgres at localhost:" + pg.port() + ": schema \"nosuchschema\" does not exist",
+            errorOf(settings("nosuchschema.events").build()));
+    }
+
     @ParameterizedTest
     @EnumSource(Method.class)
     void dataTheDatabaseRefusesIsStoredAsTextAndHoldsUpNothing(Method method) {
