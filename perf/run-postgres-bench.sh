@@ -6,6 +6,7 @@
 #
 #   perf/run-postgres-bench.sh                          # 1,000,000 events per run, 3 rounds
 #   perf/run-postgres-bench.sh --events 200000 --rounds 1
+#   perf/run-postgres-bench.sh --breakdown             # also: data as json, as text, no WAL
 #   PGPASSWORD=... perf/run-postgres-bench.sh --url jdbc:postgresql://host:5432/db --user me
 set -euo pipefail
 cd "$(dirname "$0")/.."

