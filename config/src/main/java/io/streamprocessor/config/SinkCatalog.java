@@ -3,6 +3,7 @@ package io.streamprocessor.config;
 import io.streamprocessor.config.pipeline.SinkSpec;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.Overflow;
+import io.streamprocessor.connectors.postgres.PostgresSinkSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,9 +52,38 @@ public final class SinkCatalog {
             new SinkSetting<>("sample-rate", ValueType.fraction(), 1.0,
                 "share of events printed, evenly spread (0.01: one in a hundred), so a busy stream cannot flood a terminal"))));
         add(new Type("metrics", "counts what reaches the sinks (no output)", false, List.of()));
+        add(new Type("postgres", "rows in a PostgreSQL table, a transaction per batch", true, with(List.of(
+            new SinkSetting<>("url", ValueType.text("a JDBC URL such as jdbc:postgresql://localhost:5432/app", u -> { }), null,
+                "jdbc:postgresql://host:port/database (driver parameters allowed, a password is not)"),
+            new SinkSetting<>("table", ValueType.text("a table name, or schema.table", t -> { }), PostgresSinkSettings.DEFAULT_TABLE,
+                "the table, created if absent (id, type, source, timestamp, received_at, data)"),
+            new SinkSetting<>("user", ValueType.text("a database user", u -> { }), "",
+                "database user; default: the URL's, else the driver's"),
+            new SinkSetting<>("password-env", ValueType.text("an environment variable name", v -> { }),
+                PostgresSinkSettings.DEFAULT_PASSWORD_ENV, "the environment variable holding the password (never the password itself)"),
+            new SinkSetting<>("method", ValueType.choice(PostgresSinkSettings.Method.values(),
+                PostgresSinkSettings.Method::configName, false), PostgresSinkSettings.Method.COPY,
+                "how rows are sent: copy (faster, measured) or insert"),
+            new SinkSetting<>("data-type", ValueType.choice(PostgresSinkSettings.DataType.values(),
+                PostgresSinkSettings.DataType::configName, false), PostgresSinkSettings.DataType.JSONB,
+                "column type of data: jsonb (stored by value) or json (the text as sent)"),
+            new SinkSetting<>("connect-timeout", ValueType.duration(Duration.ofMillis(1), Duration.ofHours(1)),
+                PostgresSinkSettings.DEFAULT_CONNECT_TIMEOUT, "longest wait to connect"),
+            new SinkSetting<>("socket-timeout", ValueType.duration(Duration.ofMillis(1), Duration.ofHours(1)),
+                PostgresSinkSettings.DEFAULT_SOCKET_TIMEOUT, "longest wait for an answer from the server")),
+            buffered(10_000, Duration.ZERO))));
     }
 
     private SinkCatalog() {
+    }
+
+    @SafeVarargs
+    private static List<SinkSetting<?>> with(List<SinkSetting<?>>... parts) {
+        List<SinkSetting<?>> all = new ArrayList<>();
+        for (List<SinkSetting<?>> p : parts) {
+            all.addAll(p);
+        }
+        return all;
     }
 
     private static void add(Type t) {

@@ -2,6 +2,7 @@ package io.streamprocessor.config;
 
 import io.streamprocessor.config.pipeline.Pipeline;
 import io.streamprocessor.config.pipeline.SinkSpec;
+import io.streamprocessor.config.pipeline.SinkTypes;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -312,7 +313,13 @@ final class YamlSource {
             throw error(item, key + ".name", "'" + name + "' names another sink too (line " + first.line()
                 + "); give each sink its own name");
         }
-        return new Declared.Sink(new SinkSpec(type.name(), name, values), key, at(typeNode), origins);
+        SinkSpec spec = new SinkSpec(type.name(), name, values);
+        try {
+            SinkTypes.check(spec);
+        } catch (IllegalArgumentException e) {
+            throw error(item, key, e.getMessage());
+        }
+        return new Declared.Sink(spec, key, at(typeNode), origins);
     }
 
     /** The entries of a mapping, with scalar keys, each key once. */

@@ -8,18 +8,20 @@ import java.util.Arrays;
 /**
  * One event in a sink's buffer: its event time and receive time, its JSON line, and the positions
  * of its id, type, source and data within the line. A pre-allocated slot of the buffer's ring,
- * written on the pipeline's sink thread and read on the sink's own thread; its array grows to the
- * largest line seen and is dropped back after an outlier.
+ * written on the pipeline's sink thread and read on the sink's own thread; its array is made on
+ * first use (an idle buffer of 65,536 slots holds no lines), grows to the largest line seen and is
+ * dropped back after an outlier.
  */
 final class EncodedEvent {
     private static final int INITIAL = 512;
     private static final int RETAIN = 64 * 1024;
+    private static final byte[] NONE = new byte[0];
 
     long timestamp;
     long receivedAt;
     /** id, type, source and data: start and end (exclusive) within the line. */
     final int[] positions = new int[8];
-    byte[] line = new byte[INITIAL];
+    byte[] line = NONE;
     int length;
 
     /** Copies the event, {@code json} having just encoded it. */

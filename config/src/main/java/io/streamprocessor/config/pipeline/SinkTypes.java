@@ -3,6 +3,8 @@ package io.streamprocessor.config.pipeline;
 import io.streamprocessor.config.SinkCatalog;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.Overflow;
+import io.streamprocessor.connectors.postgres.PostgresSink;
+import io.streamprocessor.connectors.postgres.PostgresSinkSettings;
 import io.streamprocessor.engine.sink.ConsoleSink;
 import io.streamprocessor.engine.sink.MetricsSink;
 import io.streamprocessor.engine.sink.Sink;
@@ -24,13 +26,42 @@ public final class SinkTypes {
         return switch (spec.type()) {
             case "console" -> new ConsoleSink(spec.name(), System.out, spec.<Double>get("sample-rate"));
             case "metrics" -> new MetricsSink(spec.name());
+            case "postgres" -> PostgresSink.create(spec.name(), postgres(spec), buffer(spec));
             default -> throw new IllegalArgumentException("unknown sink type '" + spec.type() + "'; allowed: "
                 + String.join(", ", SinkCatalog.types()));
         };
     }
 
+    /**
+     * Checks what a declaration's settings say together, beyond each value on its own (a URL that is
+     * not PostgreSQL's, a table name that is not a name), without making the sink.
+     *
+     * @throws IllegalArgumentException naming the setting and what is wrong
+     */
+    public static void check(SinkSpec spec) {
+        switch (spec.type()) {
+            case "postgres" -> postgres(spec);
+            default -> buffer(spec);
+        }
+    }
+
+    private static PostgresSinkSettings postgres(SinkSpec spec) {
+        return PostgresSinkSettings.builder(spec.text("url"))
+            .table(spec.text("table"))
+            .user(spec.text("user").isEmpty() ? null : spec.text("user"))
+            .passwordEnv(spec.text("password-env"))
+            .method(spec.get("method"))
+            .dataType(spec.get("data-type"))
+            .connectTimeout(spec.duration("connect-timeout"))
+            .socketTimeout(spec.duration("socket-timeout"))
+            .build();
+    }
+
     /** How a sink that delivers from its own buffer holds, batches and retries, from its declaration. */
     static BufferSettings buffer(SinkSpec spec) {
+        if (!spec.settings().containsKey("overflow")) {
+            return null; // a sink that writes in its callbacks
+        }
         return BufferSettings.builder()
             .overflow(spec.<Overflow>get("overflow"))
             .bufferEvents(spec.integer("buffer-events"))
