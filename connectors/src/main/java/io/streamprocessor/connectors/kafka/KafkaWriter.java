@@ -2,6 +2,7 @@ package io.streamprocessor.connectors.kafka;
 
 import io.streamprocessor.connectors.EventBatch;
 import io.streamprocessor.connectors.SinkWriter;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -54,6 +56,13 @@ public final class KafkaWriter implements SinkWriter {
     private int retryFrom;
     private long retryChecksum;
     private final CRC32C crc = new CRC32C();
+    /** Records of the current write that failed, counted by the producer's I/O thread. */
+    private final AtomicInteger failures = new AtomicInteger();
+    private final Callback countFailure = (metadata, exception) -> {
+        if (exception != null) {
+            failures.incrementAndGet();
+        }
+    };
 
     /** A writer for the sink named {@code sinkName} (its producer's {@code client.id} says so). */
     public KafkaWriter(String sinkName, KafkaSinkSettings settings) {
@@ -93,9 +102,10 @@ public final class KafkaWriter implements SinkWriter {
         }
         int sent = from;
         Throwable failure = null;
+        failures.set(0);
         try {
             while (sent < n) {
-                Future<RecordMetadata> ack = producer.send(record(batch, sent));
+                Future<RecordMetadata> ack = producer.send(record(batch, sent), countFailure);
                 acks[sent++] = ack;
                 if (ack.isDone() && failedAlready(ack)) {
                     // refused before it was sent (metadata did not come within max.block.ms, the record is too
@@ -112,7 +122,8 @@ public final class KafkaWriter implements SinkWriter {
         int firstFailed = sent;
         try {
             producer.flush();
-            for (int i = from; i < sent; i++) {
+            // the futures are looked at only when something failed: on success there is nothing to find
+            for (int i = from; i < sent && failures.get() > 0; i++) {
                 try {
                     acks[i].get();
                 } catch (ExecutionException e) {
