@@ -27,6 +27,7 @@ class KafkaSinkSettingsTest {
         assertEquals("localhost:9092", p.get("bootstrap.servers"));
         assertEquals("stream-processor-out", p.get("client.id"));
         assertEquals("5000", p.get("max.block.ms"), "a dead broker fails a write within seconds");
+        assertEquals("lz4", p.get("compression.type"));
     }
 
     @Test
