@@ -3,6 +3,7 @@ package io.streamprocessor.config;
 import io.streamprocessor.config.expr.ExpressionException;
 import io.streamprocessor.config.pipeline.Pipeline;
 import io.streamprocessor.config.pipeline.SinkSpec;
+import io.streamprocessor.config.pipeline.SinkTypes;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.window.WindowSpec;
 
@@ -91,6 +92,11 @@ public final class Config {
         checkRing(settings);
         checkHeap(settings, maxHeapBytes);
         Pipeline pipeline = pipeline(steps, sinks);
+        for (Declared.Sink d : sinks) {
+            for (String w : SinkTypes.warnings(d.spec())) {
+                warnings.add(d.origin() + ": " + d.key() + "." + w);
+            }
+        }
         LoadedConfig loaded = new LoadedConfig(settings, pipeline, steps, sinks,
             file == null ? null : file.text(), flags.printConfig, warnings);
         loaded.check();

@@ -4,6 +4,7 @@ import io.streamprocessor.config.pipeline.Pipeline;
 import io.streamprocessor.config.pipeline.SinkSpec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Writes the effective configuration as loadable YAML with the origin of each value as a comment. */
@@ -53,8 +54,14 @@ final class ConfigPrinter {
                 line(out, "    name: " + quote(spec.name()), k.settingOrigins().getOrDefault("name", Origin.DEFAULT).toString());
                 SinkCatalog.Type type = SinkCatalog.type(spec.type());
                 for (SinkSetting<?> setting : type.settings()) {
-                    line(out, "    " + setting.key() + ": " + quote(format(setting, spec.get(setting.key()))),
-                        k.settingOrigins().getOrDefault(setting.key(), Origin.DEFAULT).toString());
+                    String origin = k.settingOrigins().getOrDefault(setting.key(), Origin.DEFAULT).toString();
+                    if (setting.type().isMapping()) {
+                        Map<String, String> map = spec.get(setting.key());
+                        line(out, "    " + setting.key() + ":" + (map.isEmpty() ? " {}" : ""), origin);
+                        map.forEach((name, value) -> line(out, "      " + quote(name) + ": " + quoteAlways(value), origin));
+                    } else {
+                        line(out, "    " + setting.key() + ": " + quote(format(setting, spec.get(setting.key()))), origin);
+                    }
                 }
             }
         }

@@ -3,6 +3,8 @@ package io.streamprocessor.config;
 import io.streamprocessor.config.pipeline.SinkSpec;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.Overflow;
+import io.streamprocessor.connectors.kafka.KafkaKey;
+import io.streamprocessor.connectors.kafka.KafkaSinkSettings;
 import io.streamprocessor.connectors.postgres.PostgresSinkSettings;
 
 import java.time.Duration;
@@ -52,12 +54,22 @@ public final class SinkCatalog {
             new SinkSetting<>("sample-rate", ValueType.fraction(), 1.0,
                 "share of events printed, evenly spread (0.01: one in a hundred), so a busy stream cannot flood a terminal"))));
         add(new Type("metrics", "counts what reaches the sinks (no output)", false, List.of()));
+        KafkaSinkSettings kafka = KafkaSinkSettings.defaults();
+        add(new Type("kafka", "records on a Kafka topic: value the event's JSON line, key its source", true, with(List.of(
+            new SinkSetting<>("bootstrap-servers", ValueType.text("host:port, comma-separated", v -> { }), kafka.bootstrapServers(),
+                "the brokers to start from"),
+            new SinkSetting<>("topic", ValueType.text("a topic name", v -> { }), kafka.topic(), "the topic written to"),
+            new SinkSetting<>("key", ValueType.choice(KafkaKey.values(), KafkaKey::configName, false), kafka.key(),
+                "the record key: source, type, id or none"),
+            new SinkSetting<>("producer", ValueType.mapping("producer properties, name: value"), Map.of(),
+                "Kafka producer properties passed through, over the sink's (acks all, idempotent, lz4, linger.ms 5)")),
+            buffered(10_000, Duration.ZERO))));
         add(new Type("postgres", "rows in a PostgreSQL table, a transaction per batch", true, with(List.of(
             new SinkSetting<>("url", ValueType.text("a JDBC URL such as jdbc:postgresql://localhost:5432/app", u -> { }), null,
                 "jdbc:postgresql://host:port/database (driver parameters allowed, a password is not)"),
             new SinkSetting<>("table", ValueType.text("a table name, or schema.table", t -> { }), PostgresSinkSettings.DEFAULT_TABLE,
                 "the table, created if absent (id, type, source, timestamp, received_at, data)"),
-            new SinkSetting<>("user", ValueType.text("a database user", u -> { }), "",
+            new SinkSetting<>("user", ValueType.optionalText("a database user"), "",
                 "database user; default: the URL's, else the driver's"),
             new SinkSetting<>("password-env", ValueType.text("an environment variable name", v -> { }),
                 PostgresSinkSettings.DEFAULT_PASSWORD_ENV, "the environment variable holding the password (never the password itself)"),

@@ -25,6 +25,11 @@ abstract class ValueType<T> {
         return String.valueOf(value);
     }
 
+    /** True for a mapping of names to texts, read from a YAML mapping rather than from one text. */
+    boolean isMapping() {
+        return false;
+    }
+
     static IllegalArgumentException bad(String text, String allowed) {
         return new IllegalArgumentException("'" + text + "' is not allowed; expected " + allowed);
     }
@@ -328,6 +333,42 @@ abstract class ValueType<T> {
                     case "false" -> false;
                     default -> throw bad(text, describe());
                 };
+            }
+        };
+    }
+
+    /** Names to texts, passed through as given (such as a Kafka producer's properties); only in the file. */
+    static ValueType<java.util.Map<String, String>> mapping(String description) {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return description;
+            }
+
+            @Override
+            java.util.Map<String, String> parse(String text) {
+                throw new IllegalArgumentException("expected " + description + " on the lines below the key, such as "
+                    + "'linger.ms: 10'");
+            }
+
+            @Override
+            boolean isMapping() {
+                return true;
+            }
+        };
+    }
+
+    /** Text that may be empty, which means "not set: take it from elsewhere". */
+    static ValueType<String> optionalText(String description) {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return description + ", or empty";
+            }
+
+            @Override
+            String parse(String text) {
+                return text.trim();
             }
         };
     }

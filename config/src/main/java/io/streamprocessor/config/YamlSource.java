@@ -287,11 +287,15 @@ final class YamlSource {
                 throw error(t.getKeyNode(), key + "." + name, "unknown setting of a " + type.name() + " sink"
                     + suggest(name, allowed) + "; allowed: " + String.join(", ", allowed));
             }
-            String text = scalar(t.getValueNode(), key + "." + name, setting.type().describe());
-            try {
-                values.put(name, setting.type().parse(text));
-            } catch (IllegalArgumentException e) {
-                throw error(t.getValueNode(), key + "." + name, e.getMessage());
+            if (setting.type().isMapping()) {
+                values.put(name, texts(t.getValueNode(), key + "." + name, setting.type().describe()));
+            } else {
+                String text = scalar(t.getValueNode(), key + "." + name, setting.type().describe());
+                try {
+                    values.put(name, setting.type().parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw error(t.getValueNode(), key + "." + name, e.getMessage());
+                }
             }
             origins.put(name, at(t.getValueNode()));
         }
@@ -320,6 +324,22 @@ final class YamlSource {
             throw error(item, key, e.getMessage());
         }
         return new Declared.Sink(spec, key, at(typeNode), origins);
+    }
+
+    /** A mapping of names to scalar texts (empty for no value), each name once. */
+    private Map<String, String> texts(Node node, String key, String expected) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (isNull(node)) {
+            return result;
+        }
+        if (!(node instanceof MappingNode map)) {
+            throw error(node, key, "expected " + expected + ", got " + kindOf(node));
+        }
+        for (NodeTuple t : entries(map, key + ".")) {
+            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            result.put(name, scalar(t.getValueNode(), key + "." + name, "a value"));
+        }
+        return result;
     }
 
     /** The entries of a mapping, with scalar keys, each key once. */

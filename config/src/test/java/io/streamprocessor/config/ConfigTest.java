@@ -182,7 +182,20 @@ class ConfigTest {
               - rename: { a: b }
               - remove: [c]
               - drop: data.level == "debug"
-            sinks: [metrics]
+            sinks:
+              - metrics
+              - type: kafka
+                bootstrap-servers: broker-1:9092,broker-2:9092
+                topic: clicks
+                key: type
+                overflow: drop
+                flush-interval: 250ms
+                producer:
+                  linger.ms: 20
+                  compression.type: zstd
+              - type: postgres
+                url: jdbc:postgresql://db:5432/app
+                table: analytics.events
             """);
         LoadedConfig c = Config.load(new String[] {"--config", f, "--print-config", "--port", "9100"},
             Map.of("SP_WINDOW_RETENTION", "1h"));
@@ -197,6 +210,8 @@ class ConfigTest {
         assertTrue(out.matches("(?s).*size: 30s +# " + java.util.regex.Pattern.quote(f) + ":2\n.*"), out);
         assertTrue(out.matches("(?s).*host: 127.0.0.1 +# default\n.*"), out);
         assertTrue(out.contains("- filter: \"type == \\\"metric\\\" && data.value > 0\""), out);
+        assertTrue(out.matches("(?s).*topic: clicks +# " + java.util.regex.Pattern.quote(f) + ":\\d+\n.*"), out);
+        assertTrue(out.matches("(?s).*retry-max: 30s +# default\n.*"), out);
 
         Path printed = dir.resolve("printed.yaml");
         Files.writeString(printed, out);
@@ -206,6 +221,17 @@ class ConfigTest {
         }
         assertEquals(c.pipeline().steps(), again.pipeline().steps());
         assertEquals(c.pipeline().sinks(), again.pipeline().sinks());
+        assertEquals(java.util.Map.of("linger.ms", "20", "compression.type", "zstd"),
+            again.pipeline().sinks().get(1).get("producer"));
+    }
+
+    @Test
+    void aProducerPropertyKafkaDoesNotKnowIsPassedThroughWithAWarning() throws IOException {
+        String f = file("sinks:\n  - type: kafka\n    producer:\n      linger.ms: 10\n      lingr.ms: 10\n");
+        LoadedConfig c = Config.load(new String[] {"--config", f}, Map.of());
+        assertEquals(List.of(f + ":2: sinks[0].producer.lingr.ms: not a Kafka producer property; passed to the "
+            + "producer as given"), c.warnings());
+        assertEquals("10", c.pipeline().sinks().get(0).<java.util.Map<String, String>>get("producer").get("lingr.ms"));
     }
 
     @Test

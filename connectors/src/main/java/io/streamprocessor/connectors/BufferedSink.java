@@ -284,7 +284,8 @@ public final class BufferedSink implements Sink {
         }
         if (thread.isAlive()) {
             abandon = true;
-            LockSupport.unpark(thread);
+            // a write blocked on a dead target (awaiting acknowledgements, say) ends now, as a failure
+            thread.interrupt();
             thread.join(5_000);
         }
         long undelivered = bufferedNow();

@@ -6,7 +6,9 @@ package io.streamprocessor.connectors;
  * pipeline's, so it may block on I/O: open, write whole batches, close. A method that throws is
  * a failed attempt: the buffered sink closes the writer, waits (exponential backoff with jitter),
  * opens it again and delivers the same batch again, so a writer must make a repeated batch safe
- * (delivered at least once, never torn).
+ * (delivered at least once, never torn). When shutdown gives up on a target that does not come
+ * back within the drain timeout, it interrupts the sink's thread: a write blocked on the target
+ * should then end (throw) promptly.
  */
 public interface SinkWriter extends AutoCloseable {
     /** Connects or opens the target; called before the first write and again after every failure. */

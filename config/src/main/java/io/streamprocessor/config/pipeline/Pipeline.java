@@ -123,6 +123,15 @@ public final class Pipeline {
      * filter or drop there as a step that may drop), so events dropped there still count as filtered.
      */
     public ProcessorSettings.Builder applyTo(ProcessorSettings.Builder builder) {
+        applyStepsTo(builder);
+        for (SinkSpec sink : sinks) {
+            builder.addSink(SinkTypes.create(sink));
+        }
+        return builder;
+    }
+
+    /** As {@link #applyTo}, the steps only: for checking a configuration without making its sinks. */
+    public ProcessorSettings.Builder applyStepsTo(ProcessorSettings.Builder builder) {
         int firstTransform = 0;
         while (firstTransform < steps.size() && steps.get(firstTransform).decides()) {
             builder.addFilter((EventFilter) steps.get(firstTransform).compile());
@@ -137,9 +146,6 @@ public final class Pipeline {
             } else {
                 builder.addTransform((EventTransform) compiled);
             }
-        }
-        for (SinkSpec sink : sinks) {
-            builder.addSink(SinkTypes.create(sink));
         }
         return builder;
     }

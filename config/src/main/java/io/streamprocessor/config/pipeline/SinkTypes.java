@@ -3,6 +3,8 @@ package io.streamprocessor.config.pipeline;
 import io.streamprocessor.config.SinkCatalog;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.Overflow;
+import io.streamprocessor.connectors.kafka.KafkaSink;
+import io.streamprocessor.connectors.kafka.KafkaSinkSettings;
 import io.streamprocessor.connectors.postgres.PostgresSink;
 import io.streamprocessor.connectors.postgres.PostgresSinkSettings;
 import io.streamprocessor.engine.sink.ConsoleSink;
@@ -26,6 +28,7 @@ public final class SinkTypes {
         return switch (spec.type()) {
             case "console" -> new ConsoleSink(spec.name(), System.out, spec.<Double>get("sample-rate"));
             case "metrics" -> new MetricsSink(spec.name());
+            case "kafka" -> KafkaSink.create(spec.name(), kafka(spec), buffer(spec));
             case "postgres" -> PostgresSink.create(spec.name(), postgres(spec), buffer(spec));
             default -> throw new IllegalArgumentException("unknown sink type '" + spec.type() + "'; allowed: "
                 + String.join(", ", SinkCatalog.types()));
@@ -40,9 +43,28 @@ public final class SinkTypes {
      */
     public static void check(SinkSpec spec) {
         switch (spec.type()) {
+            case "kafka" -> kafka(spec);
             case "postgres" -> postgres(spec);
             default -> buffer(spec);
         }
+    }
+
+    /** What a declaration may have wrong without being refused, in words: producer properties Kafka does not know. */
+    public static java.util.List<String> warnings(SinkSpec spec) {
+        if (!spec.type().equals("kafka")) {
+            return java.util.List.of();
+        }
+        return kafka(spec).unknownProducerProperties().stream()
+            .map(p -> "producer." + p + ": not a Kafka producer property; passed to the producer as given").toList();
+    }
+
+    private static KafkaSinkSettings kafka(SinkSpec spec) {
+        return KafkaSinkSettings.builder()
+            .bootstrapServers(spec.text("bootstrap-servers"))
+            .topic(spec.text("topic"))
+            .key(spec.get("key"))
+            .producer(spec.<java.util.Map<String, String>>get("producer"))
+            .build();
     }
 
     private static PostgresSinkSettings postgres(SinkSpec spec) {
