@@ -134,6 +134,9 @@ final class NdjsonFileWriter implements SinkWriter {
             }
             if (key == null || !key.equals(fileKey)) {
                 startedAt = clock.millis();
+                if (settings.fsync()) {
+                    forceDirectory(); // a new file, or a rename: its name is durable only once its directory is
+                }
             }
             ch.position(whole);
             fileKey = key;
@@ -159,6 +162,13 @@ final class NdjsonFileWriter implements SinkWriter {
                 + "each file sink needs a file of its own");
         }
         // released when the channel closes
+    }
+
+    private void forceDirectory() throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
     }
 
     /** The length of the file up to and including its last newline: what a crash mid-write leaves whole. */

@@ -111,6 +111,18 @@ class FileRotationTest {
     }
 
     @Test
+    void withFsyncEveryWriteAndRotationStillDeliversEveryEventOnce() throws Exception {
+        Path file = dir.resolve("events.ndjson");
+        BufferedSink sink = FileSink.create("file", FileSinkSettings.builder(file).rotateSize(1_000).gzip(true).fsync(true).build(),
+            buffer().build());
+        try (StreamProcessor p = StreamProcessor.builder().addSink(sink).build().start()) {
+            send(p, 0, 30);
+        }
+        await("every rotated file compressed", () -> files(ROTATED).isEmpty() && files(".*\\.tmp").isEmpty());
+        assertEquals(range(0, 30), events(readAll(files(ROTATED + "\\.gz"), file)));
+    }
+
+    @Test
     void compressionInterruptedByACrashIsFinishedAtTheNextStartWithoutLosingOrRepeatingALine() throws Exception {
         Path file = dir.resolve("events.ndjson");
         try (StreamProcessor p = StreamProcessor.builder()
