@@ -73,11 +73,20 @@ public final class FileSinkBench {
         }
         double meanNone = Arrays.stream(none).average().orElse(0);
         double meanFile = Arrays.stream(withFile).average().orElse(0);
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            ratios[r] = withFile[r] / none[r];
+        }
+        Arrays.sort(ratios);
+        double median = rounds % 2 == 1 ? ratios[rounds / 2] : (ratios[rounds / 2 - 1] + ratios[rounds / 2]) / 2;
         System.out.println("load average after: " + loadAverage());
         System.out.printf(Locale.ROOT, "batch ingestion without sinks: %,.0f events/s (runs %s)%n", meanNone, rates(none));
         System.out.printf(Locale.ROOT, "batch ingestion with the file sink%s: %,.0f events/s (runs %s)%n",
             sinkFlags.isEmpty() ? "" : " " + String.join(" ", sinkFlags), meanFile, rates(withFile));
-        System.out.printf(Locale.ROOT, "ratio: %.1f%% (target >= 80%%)%n", 100 * meanFile / meanNone);
+        // On a shared machine another process's burst hits one run of a round, not both: the
+        // median of the rounds' ratios is what holds up; the ratio of the means is shown beside it.
+        System.out.printf(Locale.ROOT, "ratio: median of rounds %.1f%% (rounds %s), of the means %.1f%% (target >= 80%%)%n",
+            100 * median, percents(ratios), 100 * meanFile / meanNone);
     }
 
     private static double run(String mode, List<String> sinkFlags, String[] load, int round, Path dir, Path file)
@@ -115,8 +124,9 @@ public final class FileSinkBench {
             check = String.format(Locale.ROOT, "; file: %,d lines in %d files, sink written %,d, dropped %d%s", lines,
                 fileCount(dir), written, dropped, lines == written && dropped == 0 ? "" : "  <-- MISMATCH");
         }
-        System.out.printf(Locale.ROOT, "%-8s %,12.0f events/s  statuses %s  p99 %.1f ms%s%n", mode + " #" + (round + 1),
-            report.eventsPerSecond(), report.statuses(), report.p99(), check);
+        System.out.printf(Locale.ROOT, "%-8s %,12.0f events/s  statuses %s  p99 %.1f ms  (load average %s)%s%n",
+            mode + " #" + (round + 1), report.eventsPerSecond(), report.statuses(), report.p99(),
+            loadAverage().split(" ")[0], check);
         deleteTree(dir);
         return report.eventsPerSecond();
     }
@@ -180,6 +190,14 @@ public final class FileSinkBench {
         StringBuilder b = new StringBuilder();
         for (double v : r) {
             b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", v));
+        }
+        return b.toString();
+    }
+
+    private static String percents(double[] r) {
+        StringBuilder b = new StringBuilder();
+        for (double v : r) {
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f%%", 100 * v));
         }
         return b.toString();
     }

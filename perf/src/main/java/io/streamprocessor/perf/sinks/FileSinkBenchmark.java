@@ -62,6 +62,9 @@ public class FileSinkBenchmark {
     public String sink;
 
     private final char[][] sources = new char[64][];
+    /** Values with their text, as the HTTP decoder hands them over: re-emitted as received, without formatting. */
+    private final double[] values = new double[1024];
+    private final char[][] valueText = new char[1024][];
     private StreamProcessor processor;
     private BufferedSink file;
     private Ingestor ingestor;
@@ -85,6 +88,10 @@ public class FileSinkBenchmark {
         deleteTree(DIR);
         for (int i = 0; i < sources.length; i++) {
             sources[i] = ("web-" + (i / 16) + "-node-" + i).toCharArray();
+        }
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i * 0.25;
+            valueText[i] = Double.toString(values[i]).toCharArray();
         }
         var builder = StreamProcessor.builder().topology(Topology.SINGLE);
         if (sink.equals("file")) {
@@ -120,7 +127,8 @@ public class FileSinkBenchmark {
         char[] region = REGIONS[(int) ((k >>> 9) & 3)];
         slot.type(type, 0, type.length).source(source, 0, source.length).timestamp(now - (k & 511));
         slot.data().startObject()
-            .name(VALUE, 0, VALUE.length).number((k & 1023) * 0.25)
+            .name(VALUE, 0, VALUE.length).number(values[(int) (k & 1023)], valueText[(int) (k & 1023)], 0,
+                valueText[(int) (k & 1023)].length)
             .name(REGION, 0, REGION.length).string(region, 0, region.length)
             .endObject();
     }
