@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * dropped, and removes it.
  *
  * <p>Run from the repository root: {@code perf/run-file-sink-bench.sh [--rounds N] [--duration S]
- * [--warmup S] [--connections N] [--batch N] [--fsync] [--gzip]}.
+ * [--warmup S] [--connections N] [--batch N] [--fsync] [--gzip] [--flush-events N] [--flush-interval-ms MS]}.
  */
 public final class FileSinkBench {
     private static final int PORT = 18_100;
@@ -57,6 +57,11 @@ public final class FileSinkBench {
         }
         if (a.contains("--gzip")) {
             sinkFlags.add("--gzip");
+        }
+        for (String flag : List.of("--flush-events", "--flush-interval-ms")) {
+            if (a.contains(flag)) {
+                sinkFlags.addAll(List.of(flag, value(a, flag, "")));
+            }
         }
         Path dir = Path.of("perf/target/file-sink-bench");
         Path file = dir.resolve("events.ndjson");

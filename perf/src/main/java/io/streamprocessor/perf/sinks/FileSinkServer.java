@@ -2,6 +2,7 @@ package io.streamprocessor.perf.sinks;
 
 import io.streamprocessor.config.Config;
 import io.streamprocessor.config.LoadedConfig;
+import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.BufferedSink;
 import io.streamprocessor.connectors.file.FileSink;
 import io.streamprocessor.connectors.file.FileSinkSettings;
@@ -12,6 +13,7 @@ import io.streamprocessor.transport.http.ServerSettings;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
  * then the sink's counts are printed on standard error.
  *
  * <p>Run: {@code java -cp perf/target/benchmarks.jar io.streamprocessor.perf.sinks.FileSinkServer
- * none|file PORT [FILE] [--fsync] [--gzip]}.
+ * none|file PORT [FILE] [--fsync] [--gzip] [--flush-events N] [--flush-interval-ms MS]}.
  */
 public final class FileSinkServer {
     private FileSinkServer() {
@@ -30,7 +32,7 @@ public final class FileSinkServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || !(args[0].equals("none") || args[0].equals("file"))) {
-            System.err.println("usage: FileSinkServer none|file PORT [FILE] [--fsync] [--gzip]");
+            System.err.println("usage: FileSinkServer none|file PORT [FILE] [--fsync] [--gzip] [--flush-events N] [--flush-interval-ms MS]");
             System.exit(2);
         }
         boolean file = args[0].equals("file");
@@ -38,12 +40,20 @@ public final class FileSinkServer {
         Path path = Path.of(args.length > 2 && !args[2].startsWith("--") ? args[2] : "perf/target/file-sink/events.ndjson");
         boolean fsync = java.util.Arrays.asList(args).contains("--fsync");
         boolean gzip = java.util.Arrays.asList(args).contains("--gzip");
+        BufferSettings.Builder buffer = FileSink.bufferDefaults();
+        for (int i = 2; i < args.length - 1; i++) {
+            if (args[i].equals("--flush-events")) {
+                buffer.flushEvents(Integer.parseInt(args[i + 1]));
+            } else if (args[i].equals("--flush-interval-ms")) {
+                buffer.flushInterval(Duration.ofMillis(Long.parseLong(args[i + 1])));
+            }
+        }
 
         LoadedConfig config = Config.load(new String[] {"--host", "127.0.0.1", "--port", port}, Map.of());
         ProcessorSettings.Builder processor = config.processorBuilder();
         BufferedSink sink = null;
         if (file) {
-            sink = FileSink.create("file", FileSinkSettings.builder(path).fsync(fsync).gzip(gzip).build());
+            sink = FileSink.create("file", FileSinkSettings.builder(path).fsync(fsync).gzip(gzip).build(), buffer.build());
             processor.addSink(sink);
         }
         ServerSettings settings = ServerSettings.from(config.settings());
