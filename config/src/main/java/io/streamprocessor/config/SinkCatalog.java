@@ -3,6 +3,8 @@ package io.streamprocessor.config;
 import io.streamprocessor.config.pipeline.SinkSpec;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.Overflow;
+import io.streamprocessor.connectors.file.FileSink;
+import io.streamprocessor.connectors.file.FileSinkSettings;
 import io.streamprocessor.connectors.kafka.KafkaKey;
 import io.streamprocessor.connectors.kafka.KafkaSinkSettings;
 import io.streamprocessor.connectors.postgres.PostgresSinkSettings;
@@ -54,6 +56,17 @@ public final class SinkCatalog {
             new SinkSetting<>("sample-rate", ValueType.fraction(), 1.0,
                 "share of events printed, evenly spread (0.01: one in a hundred), so a busy stream cannot flood a terminal"))));
         add(new Type("metrics", "counts what reaches the sinks (no output)", false, List.of()));
+        add(new Type("file", "NDJSON lines appended to a file, rotated by size and time", true, with(List.of(
+            new SinkSetting<>("path", ValueType.text("a file path such as out/events.ndjson", v -> { }), null,
+                "the file written (its directory is created); rotated files sit beside it"),
+            new SinkSetting<>("rotate-size", ValueType.size(0, Long.MAX_VALUE / 2, false), FileSinkSettings.DEFAULT_ROTATE_SIZE,
+                "rotate before the file would grow past this; 0: never"),
+            new SinkSetting<>("rotate-interval", ValueType.duration(Duration.ZERO, Duration.ofDays(366)),
+                FileSinkSettings.DEFAULT_ROTATE_INTERVAL, "rotate at the first write after the file is this old; 0: never"),
+            new SinkSetting<>("gzip", ValueType.bool(), false, "compress rotated files to .gz"),
+            new SinkSetting<>("fsync", ValueType.bool(), false,
+                "force each write to the device before it counts (survives power loss; costs throughput)")),
+            buffered(FileSink.DEFAULT_FLUSH_EVENTS, FileSink.DEFAULT_FLUSH_INTERVAL))));
         KafkaSinkSettings kafka = KafkaSinkSettings.defaults();
         add(new Type("kafka", "records on a Kafka topic: value the event's JSON line, key its source", true, with(List.of(
             new SinkSetting<>("bootstrap-servers", ValueType.text("host:port, comma-separated", v -> { }), kafka.bootstrapServers(),

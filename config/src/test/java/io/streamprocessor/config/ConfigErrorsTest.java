@@ -148,11 +148,11 @@ class ConfigErrorsTest {
 
     @Test
     void unknownSinkType() throws IOException {
-        assertEquals(fileName + ":3: sinks[1].type: unknown sink type 'pigeon'; allowed: console, metrics, kafka, postgres",
+        assertEquals(fileName + ":3: sinks[1].type: unknown sink type 'pigeon'; allowed: console, metrics, file, kafka, postgres",
             load("sinks:\n  - type: console\n  - type: pigeon\n"));
         assertEquals(fileName + ":2: sinks[0].type: unknown sink type 'consol'; did you mean console?; allowed: "
-            + "console, metrics, kafka, postgres", load("sinks:\n  - consol\n"));
-        assertEquals("environment SP_SINKS: sinks: unknown sink type 'pigeon'; allowed: console, metrics, kafka, "
+            + "console, metrics, file, kafka, postgres", load("sinks:\n  - consol\n"));
+        assertEquals("environment SP_SINKS: sinks: unknown sink type 'pigeon'; allowed: console, metrics, file, kafka, "
             + "postgres (comma-separated), or none", message(new String[0], Map.of("SP_SINKS", "console,pigeon")));
         assertEquals(fileName + ":2: sinks[0].path: unknown setting of a console sink; allowed: name, sample-rate",
             load("sinks:\n  - path: /tmp/x\n    type: console\n"));

@@ -3,6 +3,8 @@ package io.streamprocessor.config.pipeline;
 import io.streamprocessor.config.SinkCatalog;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.Overflow;
+import io.streamprocessor.connectors.file.FileSink;
+import io.streamprocessor.connectors.file.FileSinkSettings;
 import io.streamprocessor.connectors.kafka.KafkaSink;
 import io.streamprocessor.connectors.kafka.KafkaSinkSettings;
 import io.streamprocessor.connectors.postgres.PostgresSink;
@@ -28,6 +30,7 @@ public final class SinkTypes {
         return switch (spec.type()) {
             case "console" -> new ConsoleSink(spec.name(), System.out, spec.<Double>get("sample-rate"));
             case "metrics" -> new MetricsSink(spec.name());
+            case "file" -> FileSink.create(spec.name(), file(spec), buffer(spec));
             case "kafka" -> KafkaSink.create(spec.name(), kafka(spec), buffer(spec));
             case "postgres" -> PostgresSink.create(spec.name(), postgres(spec), buffer(spec));
             default -> throw new IllegalArgumentException("unknown sink type '" + spec.type() + "'; allowed: "
@@ -43,6 +46,7 @@ public final class SinkTypes {
      */
     public static void check(SinkSpec spec) {
         switch (spec.type()) {
+            case "file" -> file(spec);
             case "kafka" -> kafka(spec);
             case "postgres" -> postgres(spec);
             default -> buffer(spec);
@@ -56,6 +60,15 @@ public final class SinkTypes {
         }
         return kafka(spec).unknownProducerProperties().stream()
             .map(p -> "producer." + p + ": not a Kafka producer property; passed to the producer as given").toList();
+    }
+
+    private static FileSinkSettings file(SinkSpec spec) {
+        return FileSinkSettings.builder(java.nio.file.Path.of(spec.text("path")))
+            .rotateSize(spec.<Long>get("rotate-size"))
+            .rotateInterval(spec.duration("rotate-interval"))
+            .gzip(spec.<Boolean>get("gzip"))
+            .fsync(spec.<Boolean>get("fsync"))
+            .build();
     }
 
     private static KafkaSinkSettings kafka(SinkSpec spec) {

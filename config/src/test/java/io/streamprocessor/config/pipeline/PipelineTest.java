@@ -98,7 +98,7 @@ class PipelineTest {
     void unknownSinkTypesAndSinksThatNeedSettingsAreRefusedByTheBuilderToo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Pipeline.builder().sink("pigeon"));
-        assertEquals("unknown sink type 'pigeon'; allowed: console, metrics, kafka, postgres", e.getMessage());
+        assertEquals("unknown sink type 'pigeon'; allowed: console, metrics, file, kafka, postgres", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder().sink("postgres"));
         assertEquals("sink type postgres needs settings; declare it with them", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder().sink("console").sink(
