@@ -32,6 +32,8 @@ class ExpressionsTest {
         data.value + data.neg == 39                      => true
         abs(data.neg) == 3 && min(data.value, 7) == 7    => true
         round(2.5) == 3 && round(-2.5) == -3 && floor(data.ratio) == 0 && ceil(data.ratio) == 1 => true
+        round(0.49999999999999994) == 0 && round(-0.49999999999999994) == 0 => true
+        round(4503599627370497) == 4503599627370497 && round(-4503599627370497) == -4503599627370497 => true
         max(data.missing, 1) > 0                         => false
         data.missing > 0                                 => false
         data.missing < 0                                 => false
