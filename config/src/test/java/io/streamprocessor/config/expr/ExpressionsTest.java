@@ -107,6 +107,11 @@ class ExpressionsTest {
         type == type                                     => true
         (data.value > 100 ? "big" : "small") == "small"  => true
         (data.value > 0 ? data.value : 0) == 42          => true
+        (data.value > 0 ? data.missing : data.flag) == false => false
+        (data.value > 0 ? data.missing : data.flag) != true  => false
+        (data.value > 0 ? data.off : data.flag) == false => true
+        (data.value > 0 ? data.text : data.flag) == data.text => true
+        (data.value < 0 ? data.value : data.text) == data.text => true
         (data.missing > 0 || data.value > 0) && !(data.level == "info") => true
         timestamp == 1699999999000                       => true
         receivedAt > timestamp                           => true
