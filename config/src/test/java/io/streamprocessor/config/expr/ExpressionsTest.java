@@ -112,6 +112,7 @@ class ExpressionsTest {
         (data.value > 0 ? data.off : data.flag) == false => true
         (data.value > 0 ? data.text : data.flag) == data.text => true
         (data.value < 0 ? data.value : data.text) == data.text => true
+        data.emoji.startsWith("\\ud83d\\ude00")       => true
         (data.missing > 0 || data.value > 0) && !(data.level == "info") => true
         timestamp == 1699999999000                       => true
         receivedAt > timestamp                           => true
@@ -186,6 +187,8 @@ class ExpressionsTest {
         data["a.b"] > 0          | names cannot be empty or contain '.'
         data["a" > 0             | expected ']' to close the '['
         "a\\q" == data.x         | unknown escape
+        data.x == "\\ud83d"      | half of a surrogate pair
+        data.x == "\\ude00\\ud83d" | half of a surrogate pair
         """)
     void mistakesAreReportedAtCompileTime(String expression, String message) {
         ExpressionException e = org.junit.jupiter.api.Assertions.assertThrows(ExpressionException.class,
