@@ -15,14 +15,21 @@ import java.util.Map;
 
 /** Test helpers: events written into slots from JSON text, and read back as JSON. */
 public final class TestEvents {
+    private static final LoadSettings YAML = LoadSettings.builder().build();
+
     private TestEvents() {
     }
 
     /** A slot holding an event of this type and source with {@code data} from JSON (JSON is YAML). */
     public static EventSlot event(String type, String source, String dataJson) {
+        return event(type, source, 1_699_999_999_000L, 1_700_000_000_000L, dataJson);
+    }
+
+    /** As {@link #event(String, String, String)}, with the event's time and the time it was received (epoch ms). */
+    public static EventSlot event(String type, String source, long timestamp, long receivedAt, String dataJson) {
         EventSlot slot = new EventSlot(FieldPath.of("value"), 4096, 1 << 16);
-        slot.begin(null, 0, 1_700_000_000_000L, 0L);
-        slot.id("evt-1").type(type).source(source).timestamp(1_699_999_999_000L);
+        slot.begin(null, 0, receivedAt, 0L);
+        slot.id("evt-1").type(type).source(source).timestamp(timestamp);
         if (dataJson != null) {
             writeData(slot.data(), dataJson);
         }
@@ -31,7 +38,7 @@ public final class TestEvents {
 
     /** Writes a JSON object into the tape. */
     public static void writeData(DataTape tape, String json) {
-        write(tape, new Load(LoadSettings.builder().build()).loadFromString(json));
+        write(tape, new Load(YAML).loadFromString(json));
     }
 
     public static EventSlot data(String dataJson) {
