@@ -21,10 +21,13 @@ final class TreeGenerator {
         "0", "1", "2", "3", "5", "10", "100", "0.5", "2.5", "1.5", "0.25", "1e3", "2.5E-1", "1000", "60000",
         "1699999999000", "1700000000000", "4503599627370497", "0.49999999999999994", "9007199254740993", "1e308",
     };
-    /** String literals: empty, prefixes of each other, non-ASCII, a pair of surrogates, characters needing escapes. */
+    /**
+     * String literals: empty, prefixes of each other, characters needing escapes, and non-ASCII at
+     * the edges of the UTF-8 lengths (U+07FF, U+0800, U+10000) and a pair of surrogates.
+     */
     static final String[] STRINGS = {
         "", "x", "xy", "yx", "é", "😀", "😀!", "web-", "web-1", "metric", "log", "3", "a\"b", "it's",
-        "line\nbreak", "back\\slash", "tab\t",
+        "line\nbreak", "back\\slash", "tab\t", "\u07ff\u0800€", "\ud800\udc00",
     };
     /** Paths below data; some are absent from every event, some cross a member that is not an object. */
     static final List<List<String>> MEMBERS = List.of(
