@@ -153,6 +153,8 @@ class ExpressionsTest {
         data.a.b == 1             | {"a": {"b": 1}}          | true
         data.a.b == 1             | {"a": [1]}               | false
         data.a.b == 1             | {"b": 1, "a": {"c": {"b": 1}}} | false
+        data.a == data.b          | {"a": "xy", "b": "yx"}   | false
+        data.a != data.b          | {"a": "xy", "b": "yx"}   | true
         """)
     void missingNullAndWrongTypesAreFalseNeverExceptions(String expression, String data, boolean expected) {
         assertEquals(expected, Expressions.condition(expression).test(TestEvents.data(data)));
