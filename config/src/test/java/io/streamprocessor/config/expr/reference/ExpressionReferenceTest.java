@@ -35,7 +35,7 @@ class ExpressionReferenceTest {
     private static final long SEED = Long.getLong("expr.seed", 20_251_107L);
     private static final int EVENTS = 40;
     private static final int CONDITIONS = 3_000;
-    private static final int ASSIGNMENTS = 1_000;
+    private static final int ASSIGNMENTS = 800;
     private static final int EVENTS_PER_ASSIGNMENT = 4;
 
     private final Random random = new Random(SEED);
