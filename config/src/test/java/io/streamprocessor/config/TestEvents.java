@@ -18,6 +18,8 @@ import java.util.Map;
 
 /** Test helpers: events written from JSON text, and read back as JSON. */
 public final class TestEvents {
+    private static final LoadSettings YAML = LoadSettings.builder().build();
+
     private TestEvents() {
     }
 
@@ -26,14 +28,19 @@ public final class TestEvents {
      * sees it (a filter's read-only view is the same event without the setters).
      */
     public static MutableEvent event(String type, String source, String dataJson) {
+        return event(type, source, 1_699_999_999_000L, 1_700_000_000_000L, dataJson);
+    }
+
+    /** As {@link #event(String, String, String)}, with the event's time and the time it was received (epoch ms). */
+    public static MutableEvent event(String type, String source, long timestamp, long receivedAt, String dataJson) {
         EventRecord record = new EventRecord(FieldPath.of("value"), 4096, 1 << 16);
-        record.begin(1_700_000_000_000L).id("evt-1").type(type).source(source).timestamp(1_699_999_999_000L);
+        record.begin(receivedAt).id("evt-1").type(type).source(source).timestamp(timestamp);
         if (dataJson != null) {
             writeData(record.writer().data(), dataJson);
         }
         // Validated as the pipeline does before any filter runs: names interned, the value read.
         Validator validator = new Validator(new Interner(16), new Interner(16), Long.MAX_VALUE / 4, 64, 100_000, false, "t-");
-        if (!validator.validate(record, 1_700_000_000_000L, 0)) {
+        if (!validator.validate(record, receivedAt, 0)) {
             throw new IllegalArgumentException("test event refused: " + record.rejectionMessage());
         }
         return record.mutable();
@@ -41,7 +48,7 @@ public final class TestEvents {
 
     /** Writes a JSON object into the tape. */
     public static void writeData(DataWriter tape, String json) {
-        write(tape, new Load(LoadSettings.builder().build()).loadFromString(json));
+        write(tape, new Load(YAML).loadFromString(json));
     }
 
     public static MutableEvent data(String dataJson) {

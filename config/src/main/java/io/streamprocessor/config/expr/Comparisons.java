@@ -4,6 +4,7 @@ import io.streamprocessor.config.expr.Compiler.Type;
 import io.streamprocessor.engine.event.DataTape;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Compiles comparisons, {@code in} and string methods, choosing the evaluator from the static
@@ -29,6 +30,15 @@ final class Comparisons {
         Type tl = Compiler.typeOf(l);
         Type tr = Compiler.typeOf(r);
 
+        // A choice between two members is the member it chooses: compare that one, so that
+        // (c ? data.a : data.b) == x means what data.a == x or data.b == x means (false when the
+        // chosen member is missing or of another type, as for a member written alone).
+        if (tl == Type.MEMBER && l instanceof Ast.Conditional c && tr != Type.NULL) {
+            return choose(c, branch -> new Ast.Binary(b.op(), branch, r, b.position()));
+        }
+        if (tr == Type.MEMBER && r instanceof Ast.Conditional c && tl != Type.NULL) {
+            return choose(c, branch -> new Ast.Binary(b.op(), l, branch, b.position()));
+        }
         if (tl == Type.NULL || tr == Type.NULL) {
             if (!equality) {
                 throw new ExpressionException("null can only be compared with == or !=", b.position());
@@ -69,6 +79,16 @@ final class Comparisons {
                 }
                 return booleans(l, r, op == BoolExpr.NE);
         }
+    }
+
+    private static BoolExpr choose(Ast.Conditional c, UnaryOperator<Ast> comparisonOf) {
+        BoolExpr condition = Compiler.bool(c.condition());
+        BoolExpr then = compare((Ast.Binary) comparisonOf.apply(c.then()));
+        BoolExpr otherwise = compare((Ast.Binary) comparisonOf.apply(c.otherwise()));
+        if (condition.constant() != null) {
+            return condition.constant() ? then : otherwise;
+        }
+        return new BoolExpr.Conditional(condition, then, otherwise);
     }
 
     private static BoolExpr numbers(int op, Ast l, Ast r) {

@@ -112,6 +112,19 @@ final class Lexer {
         }
     }
 
+    /** Half of a surrogate pair is not text: as UTF-8 it would become '?' and equal the string "?". */
+    private static void checkSurrogates(CharSequence s, int start) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new ExpressionException("the string holds half of a surrogate pair; write the character itself "
+                    + "or both halves, e.g. \\ud83d\\ude00", start + 1);
+            }
+        }
+    }
+
     private Token string(int start, char quote) {
         StringBuilder sb = new StringBuilder();
         at++;
@@ -121,6 +134,7 @@ final class Lexer {
             }
             char c = text.charAt(at++);
             if (c == quote) {
+                checkSurrogates(sb, start);
                 return new Token(Kind.STRING, sb.toString(), 0, start + 1);
             }
             if (c != '\\') {

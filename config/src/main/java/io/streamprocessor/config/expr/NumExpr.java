@@ -148,8 +148,10 @@ abstract class NumExpr {
                 case CEIL:
                     return Math.ceil(v);
                 default:
-                    // half away from zero, like most people round by hand; NaN stays NaN
-                    return v < 0 ? -Math.floor(-v + 0.5) : Math.floor(v + 0.5);
+                    // half away from zero, like most people round by hand; NaN stays NaN. Not floor(v + 0.5):
+                    // v + 0.5 itself rounds for 0.49999999999999994 and for odd integers past 2^52.
+                    double r = Math.rint(v);
+                    return Math.abs(v - r) == 0.5 ? v + Math.copySign(0.5, v) : r;
             }
         }
     }

@@ -29,6 +29,9 @@ class AssignmentTest {
         copy             | data.o                                 | {"o": {"a": 1}}         | {"o":{"a":1}}
         value            | data.value * 2                         | {"value": 21}           | {"value":42}
         label            | "v1"                                   | {"label": {"x": 1}}     | {"label":"v1"}
+        n                | data.v * -1                            | {"v": 4503599627370497} | {"v":4503599627370497,"n":-4503599627370497}
+        n                | data.v + 0                             | {"v": 9007199254740992} | {"v":9007199254740992,"n":9007199254740992}
+        n                | data.v * 2                             | {"v": 9007199254740992} | {"v":9007199254740992,"n":1.8014398509481984E16}
         """)
     void setsTheMember(String target, String expression, String data, String expected) {
         MutableEvent e = TestEvents.data(data);

@@ -3,10 +3,13 @@ package io.streamprocessor.config.expr;
 import io.streamprocessor.config.TestEvents;
 import io.streamprocessor.engine.event.MutableEvent;
 import io.streamprocessor.engine.pipeline.EventFilter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Conditions against a table of events, missing members, nulls and wrong types included. */
 class ExpressionsTest {
@@ -32,6 +35,8 @@ class ExpressionsTest {
         data.value + data.neg == 39                      => true
         abs(data.neg) == 3 && min(data.value, 7) == 7    => true
         round(2.5) == 3 && round(-2.5) == -3 && floor(data.ratio) == 0 && ceil(data.ratio) == 1 => true
+        round(0.49999999999999994) == 0 && round(-0.49999999999999994) == 0 => true
+        round(4503599627370497) == 4503599627370497 && round(-4503599627370497) == -4503599627370497 => true
         max(data.missing, 1) > 0                         => false
         data.missing > 0                                 => false
         data.missing < 0                                 => false
@@ -72,6 +77,7 @@ class ExpressionsTest {
         data.level != "info"                             => true
         data.missing != "info"                           => false
         data.level.contains("bug")                       => true
+        data.text.contains("2l")                         => false
         data.level.endsWith("bug")                       => true
         data.value.startsWith("4")                       => false
         has(data.userId)                                 => false
@@ -105,6 +111,12 @@ class ExpressionsTest {
         type == type                                     => true
         (data.value > 100 ? "big" : "small") == "small"  => true
         (data.value > 0 ? data.value : 0) == 42          => true
+        (data.value > 0 ? data.missing : data.flag) == false => false
+        (data.value > 0 ? data.missing : data.flag) != true  => false
+        (data.value > 0 ? data.off : data.flag) == false => true
+        (data.value > 0 ? data.text : data.flag) == data.text => true
+        (data.value < 0 ? data.value : data.text) == data.text => true
+        data.emoji.startsWith("\\ud83d\\ude00")       => true
         (data.missing > 0 || data.value > 0) && !(data.level == "info") => true
         timestamp == 1699999999000                       => true
         receivedAt > timestamp                           => true
@@ -141,51 +153,79 @@ class ExpressionsTest {
         data.a.b == 1             | {"a": {"b": 1}}          | true
         data.a.b == 1             | {"a": [1]}               | false
         data.a.b == 1             | {"b": 1, "a": {"c": {"b": 1}}} | false
+        data.a == data.b          | {"a": "xy", "b": "yx"}   | false
+        data.a != data.b          | {"a": "xy", "b": "yx"}   | true
         """)
     void missingNullAndWrongTypesAreFalseNeverExceptions(String expression, String data, boolean expected) {
         assertEquals(expected, Expressions.condition(expression).test(TestEvents.data(data)));
     }
 
+    /** Positions are what the user reads: "... (at character 13 of "data.value >> 0")". */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-        data.value >> 0          | expected a value
-        data.value > 0 &&        | expected a value
-        data.value = 0           | compare with ==
-        data.value > 0 & true    | 'and' is written &&
-        value > 0                | unknown name 'value'
-        data > 0                 | data is an object
-        type > 0                 | cannot compare a string with a number
-        type < "m"               | strings compare with == and != only
-        type                     | type is a string, not a condition
-        data.value + 1           | not a condition
-        type + 1 > 0             | + works on numbers only
-        "abc                     | string not closed
-        foo(data.x)              | unknown function foo()
-        source.matches("x")      | unknown method matches()
-        has(type)                | has() takes one member of data
-        has(data.a, data.b)      | has() takes one member of data
-        min(1) > 0               | min() takes 2 arguments
-        type == null             | only members of data can be null
-        data.x < null            | null can only be compared with == or !=
-        1 < 2 < 3                | comparisons do not chain
-        data.x in ["a", 1]       | only strings or only numbers
-        type in [1, 2]           | cannot look for a string in a list of numbers
-        (data.x > 1              | expected ')'
-        data.x > 1 ? 1 : "a"     | the branches of ?: differ
-        data.value 0             | an operator such as &&
-        type.x == 1              | type has no members
-        data.x > 1x              | a number cannot be followed by
-        data[1] > 0              | expected a member name in quotes after '['
-        data["a.b"] > 0          | names cannot be empty or contain '.'
-        data["a" > 0             | expected ']' to close the '['
-        "a\\q" == data.x         | unknown escape
+        data.value >> 0            | 13 | expected a value
+        data.value > 0 &&          | 18 | expected a value
+        data.value = 0             | 12 | compare with ==
+        data.value > 0 & true      | 16 | 'and' is written &&
+        value > 0                  | 1  | unknown name 'value'
+        data > 0                   | 1  | data is an object
+        type > 0                   | 6  | cannot compare a string with a number
+        type < "m"                 | 6  | strings compare with == and != only
+        type                       | 1  | type is a string, not a condition; compare it, e.g. type == "metric"
+        timestamp                  | 1  | timestamp is a number, not a condition; compare it, e.g. timestamp > 0
+        5                          | 1  | 5 is a number, not a condition; compare it, e.g. ... > 0
+        "x" && true                | 1  | "x" is a string, not a condition
+        null && true               | 1  | null is null, not a condition
+        data.value + 1             | 12 | the expression at character 12 is a number, not a condition; compare it, e.g. ... > 0
+        type + 1 > 0               | 1  | type is a string, not a number; + works on numbers only
+        true + 1 > 0               | 1  | true is a condition (true or false), not a number; + works on numbers only
+        -type > 0                  | 2  | type is a string, not a number; arithmetic works on numbers only
+        1.startsWith("a")          | 3  | startsWith() is a method of strings, not of a number
+        "abc                       | 1  | string not closed
+        data.x == "ab\\            | 11 | string not closed
+        data.x == "\\u1234         | 11 | string not closed
+        data.x == "\\u12"          | 12 | \\u needs four hex digits
+        data.x == "\\uzzzz"        | 12 | \\u needs four hex digits
+        foo(data.x)                | 1  | unknown function foo()
+        source.matches("x")        | 8  | unknown method matches()
+        has(type)                  | 1  | has() takes one member of data
+        has(data.a, data.b)        | 1  | has() takes one member of data
+        min(1) > 0                 | 1  | min() takes 2 arguments, got 1
+        min() > 0                  | 1  | min() takes 2 arguments, got 0
+        type == null               | 6  | only members of data can be null
+        data.x < null              | 8  | null can only be compared with == or !=
+        1 < 2 < 3                  | 7  | comparisons do not chain
+        data.x in ["a", 1]         | 17 | only strings or only numbers
+        data.x in [data.y]         | 12 | the elements of an 'in' list must be numbers or strings
+        type in [1, 2]             | 6  | cannot look for a string in a list of numbers
+        (data.x > 1                | 12 | expected ')' to close the '(' at character 1, found the end
+        data.x > 1 ? 1 : "a"       | 12 | the branches of ?: differ
+        data.value 0               | 12 | unexpected the number 0 after a complete expression; an operator such as &&
+        data.value x               | 12 | unexpected 'x' after a complete expression; an operator such as &&
+        data.value "x"             | 12 | unexpected a string after a complete expression; an operator such as &&
+        data.x "?" data.y : data.z | 8  | unexpected a string after a complete expression
+        type.x == 1                | 1  | type has no members
+        data.x > 1x                | 11 | a number cannot be followed by 'x'
+        data.x > 1e                | 11 | a number cannot be followed by 'e'
+        data.x > 1e+               | 11 | a number cannot be followed by 'e'
+        data.x > 1.                | 12 | expected a method name after '.', found the end
+        data[1] > 0                | 6  | expected a member name in quotes after '['
+        data["a.b"] > 0            | 6  | names cannot be empty or contain '.'
+        data["a" > 0               | 10 | expected ']' to close the '['
+        "a\\q" == data.x           | 3  | unknown escape
+        data.x == "\\ud83d"        | 11 | half of a surrogate pair
+        data.x == "\\ude00\\ud83d" | 11 | half of a surrogate pair
         """)
-    void mistakesAreReportedAtCompileTime(String expression, String message) {
-        ExpressionException e = org.junit.jupiter.api.Assertions.assertThrows(ExpressionException.class,
-            () -> Expressions.condition(expression));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(message),
-            () -> "'" + e.getMessage() + "' should contain '" + message + "'");
-        org.junit.jupiter.api.Assertions.assertTrue(e.position() >= 1 && e.position() <= expression.length() + 1,
-            () -> "position " + e.position());
+    void mistakesAreReportedAtCompileTimeWithTheirPosition(String expression, int position, String message) {
+        ExpressionException e = assertThrows(ExpressionException.class, () -> Expressions.condition(expression));
+        assertTrue(e.getMessage().contains(message), () -> "'" + e.getMessage() + "' should contain '" + message + "'");
+        assertEquals(position, e.position(), () -> "position of the mistake in " + expression + ": " + e.getMessage());
+    }
+
+    @Test
+    void aStrayTokenGetsTheOperatorHintOnlyWhenAnOperatorIsMissing() {
+        ExpressionException e = assertThrows(ExpressionException.class, () -> Expressions.condition("data.x > 1)"));
+        assertEquals("unexpected ')' after a complete expression", e.getMessage());
+        assertEquals(11, e.position());
     }
 }

@@ -63,4 +63,19 @@ class WindowSpecTest {
     void tooManyPanesForTheSlideIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> new WindowSpec(1_000_000, 1, 0));
     }
+
+    @Test
+    void aWindowOfAtMostOneHundredThousandSlidesIsAccepted() {
+        assertEquals(100_000, new WindowSpec(100_000, 1, 0).panesPerWindow());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WindowSpec(100_001, 1, 0));
+        assertTrue(e.getMessage().contains("too many panes"), e.getMessage());
+    }
+
+    @Test
+    void sizeAndRetentionTogetherMayHoldAtMostTenMillionSlides() {
+        assertEquals(9_999_000, new WindowSpec(1_000, 1, 9_999_000).retentionMillis());
+        assertThrows(IllegalArgumentException.class, () -> new WindowSpec(1_000, 1, 9_999_001));
+        // the size counts as well as the retention: 9,950,000 ms kept past 100,000 ms windows is too much
+        assertThrows(IllegalArgumentException.class, () -> new WindowSpec(100_000, 1, 9_950_000));
+    }
 }

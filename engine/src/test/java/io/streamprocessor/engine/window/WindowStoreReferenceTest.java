@@ -1,7 +1,11 @@
 package io.streamprocessor.engine.window;
 
+import io.streamprocessor.engine.aggregate.Aggregation;
+import io.streamprocessor.engine.aggregate.DistinctValues;
+import io.streamprocessor.engine.event.DataTape;
 import io.streamprocessor.engine.event.DataWriter;
 import io.streamprocessor.engine.event.EventRecord;
+import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.event.Interner;
 import io.streamprocessor.engine.event.Validator;
@@ -9,37 +13,46 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Checks {@link WindowStore} against a naive model on random streams: out-of-order and late
- * events, eviction, tumbling and sliding windows, events with and without a value. The model
- * keeps every accepted event and recomputes each window from scratch.
+ * Checks {@link WindowStore} against a naive model ({@link WindowModel}) on random streams:
+ * out-of-order and late events, eviction, tumbling and sliding windows, events with and without
+ * a value, types past the per-window limit folded into {@code _other}, distinct sources past the
+ * exact limit (an estimate within the documented 2%), and custom aggregations ({@link
+ * DistinctValues} and a sum defined here) merged across panes and reset when a pane is reused.
  *
  * <p>Runs are reproducible: every failure names the master seed (override it with
  * {@code -Dwindowstore.seed=...}) and the seed of the failing trial.
  */
 class WindowStoreReferenceTest {
     private static final long MASTER_SEED = Long.getLong("windowstore.seed", 0x5EED_2024L);
-    private static final String[] TYPES = {"metric", "log", "trace", "click", "événement"};
-    private static final String[] SOURCES = {"web-1", "web-2", "db-1", "capteur-é", "edge"};
+    private static final String[] TYPES = {"metric", "log", "trace", "click", "événement", "span", "audit", "job"};
     /** DDSketch's guaranteed relative accuracy (1%), plus slack for floating-point rounding. */
     private static final double QUANTILE_ACCURACY = 0.01 + 1e-9;
     private static final double SUM_TOLERANCE = 1e-6;
+    /** API.md: past the exact limit, distinct counts are estimates with a relative error of at most 2%. */
+    private static final double DISTINCT_TOLERANCE = 0.02;
+
+    /** The limits of one trial: types kept per window, exact distinct limits, and how varied the stream is. */
+    private record Limits(int typeLimit, int exactSources, int exactUsers, int types, int sources, int users) {
+        static final Limits GENEROUS = new Limits(1_000, 10_000, 10_000, 5, 5, 20);
+
+        static Limits tight(Random r) {
+            return new Limits(1 + r.nextInt(4), 1 + r.nextInt(60), 1 + r.nextInt(30), 2 + r.nextInt(TYPES.length - 1),
+                5 + r.nextInt(300), 1 + r.nextInt(120));
+        }
+    }
 
     @Test
     void slidingWindowsMatchTheReference() {
@@ -57,20 +70,41 @@ class WindowStoreReferenceTest {
         }
     }
 
+    @Test
+    void typesPastTheLimitDistinctEstimatesAndCustomAggregationsMatchTheReference() {
+        Random seeds = new Random(MASTER_SEED + 2);
+        for (int trial = 0; trial < 60; trial++) {
+            long seed = seeds.nextLong();
+            runTrial(seed, trial % 3 == 0, Limits.tight(new Random(seed)));
+        }
+        for (String what : List.of("_other", "approximate sources", "users past the exact limit", "amounts")) {
+            assertTrue(seen.getOrDefault(what, 0) >= 100, () -> "master seed " + MASTER_SEED
+                + ": the streams should often produce " + what + "; compared " + seen);
+        }
+    }
+
+    /** How many compared windows showed each case, so a stream that stopped producing one is noticed. */
+    private final Map<String, Integer> seen = new TreeMap<>();
+
     private void runTrial(long seed, boolean tumbling) {
-        Random r = new Random(seed);
+        runTrial(seed, tumbling, Limits.GENEROUS);
+    }
+
+    private void runTrial(long seed, boolean tumbling, Limits limits) {
+        Random r = new Random(seed ^ 0x9E3779B97F4A7C15L);
         long slide = 1 + r.nextInt(r.nextBoolean() ? 4 : 1_000);
         long size = slide * (tumbling ? 1 : 1 + r.nextInt(60));
         // retention need not be a multiple of the slide
         long retention = r.nextInt(4) == 0 ? 0 : r.nextInt((int) (3 * size) + 1);
         WindowSpec spec = new WindowSpec(size, slide, retention);
-        String trial = "master seed " + MASTER_SEED + ", trial seed " + seed + ", " + spec;
+        String trial = "master seed " + MASTER_SEED + ", trial seed " + seed + ", " + spec + ", " + limits;
 
-        WindowStore store = new WindowStore(spec, 1_000, 10_000, List.of());
+        WindowStore store = new WindowStore(spec, limits.typeLimit(), limits.exactSources(),
+            List.of(new DistinctValues("users", "data.user", limits.exactUsers()), new AmountSum()));
         Interner types = new Interner(10_000);
         Validator validator = new Validator(types, new Interner(10_000), Long.MAX_VALUE / 4, 16, 256, false, "t-");
         EventRecord slot = new EventRecord(FieldPath.of("value"), 4096, 65536);
-        Reference reference = new Reference(spec);
+        WindowModel reference = new WindowModel(spec, limits.typeLimit());
 
         long cursor = 1_700_000_000_000L + r.nextInt(1_000_000_000);
         int events = 200 + r.nextInt(400);
@@ -78,8 +112,9 @@ class WindowStoreReferenceTest {
         for (int i = 0; i < events; i++) {
             cursor += advance(r, spec);
             long t = timestamp(r, spec, cursor, reference);
-            RefEvent e = new RefEvent(t, TYPES[r.nextInt(TYPES.length)], SOURCES[r.nextInt(SOURCES.length)]);
-            write(slot, e, r);
+            WindowModel.Event e = new WindowModel.Event(t, TYPES[r.nextInt(limits.types())],
+                "source-" + r.nextInt(limits.sources()) + (r.nextBoolean() ? "" : "-é"));
+            write(slot, e, r, limits);
             assertTrue(validator.validate(slot, cursor, i), () -> trial + ": rejected " + slot.rejectionMessage());
             assertEquals(e.hasValue, slot.view().hasValue(), trial);
 
@@ -93,7 +128,7 @@ class WindowStoreReferenceTest {
             }
             if (i % 25 == 0 || i == events - 1) {
                 assertEquals(reference.watermark, store.watermark(), trial);
-                compare(reference.query(), store.query(types), () -> trial + ", after event " + n);
+                compare(reference.query(), store.query(types), limits, () -> trial + ", after event " + n);
             }
         }
         assertEquals(reference.late, storeLate, () -> trial + ": late events");
@@ -110,7 +145,7 @@ class WindowStoreReferenceTest {
         return roll < 80 ? r.nextInt((int) (2 * spec.slideMillis()) + 1) : 0;
     }
 
-    private static long timestamp(Random r, WindowSpec spec, long cursor, Reference reference) {
+    private static long timestamp(Random r, WindowSpec spec, long cursor, WindowModel reference) {
         long s = spec.slideMillis();
         long w = spec.sizeMillis();
         long held = spec.retentionMillis() + w;
@@ -132,10 +167,45 @@ class WindowStoreReferenceTest {
         return cursor - held - r.nextInt((int) (2 * held + s));
     }
 
-    /** Writes the event into the slot, choosing its value (or none) at random. */
-    private static void write(EventRecord slot, RefEvent e, Random r) {
+    /**
+     * The one place events are built for the store: writes the event into the slot, choosing at
+     * random its value (or none), its user (a string or a number, or nothing countable) and its
+     * amount, and records in {@code e} what the model should count.
+     */
+    private static void write(EventRecord slot, WindowModel.Event e, Random r, Limits limits) {
         DataWriter d = slot.begin(e.t).type(e.type).source(e.source).timestamp(e.t).data();
         d.startObject();
+        int user = r.nextInt(limits.users());
+        switch (r.nextInt(8)) {
+            case 0 -> d.name("user").nullValue();
+            case 1 -> d.name("user").bool(true);
+            case 2 -> {
+                // 7 and 7.0 are one number; -0.0 and 0 too
+                e.user = (double) user;
+                if (user == 0) {
+                    d.name("user").number(-0.0);
+                } else {
+                    d.name("user").number(user + 0.0);
+                }
+            }
+            case 3 -> {
+                e.user = (double) user;
+                d.name("user").number((long) user);
+            }
+            case 4 -> {
+            }
+            default -> {
+                // the string "7" is not the number 7
+                e.user = "s" + user;
+                d.name("user").string(String.valueOf(user));
+            }
+        }
+        if (r.nextInt(4) > 0) {
+            e.amount = (long) (r.nextInt(2001) - 1000);
+            d.name("amount").number(e.amount);
+        } else if (r.nextBoolean()) {
+            d.name("amount").string("12");
+        }
         int roll = r.nextInt(100);
         if (roll < 5) {
             d.name("other").number(1L);
@@ -163,7 +233,8 @@ class WindowStoreReferenceTest {
 
     // ------------------------------------------------------------------ comparison
 
-    private static void compare(List<RefWindow> expected, List<WindowResult> actual, Supplier<String> context) {
+    private void compare(List<WindowModel.Window> expected, List<WindowResult> actual, Limits limits,
+                                Supplier<String> context) {
         List<Long> expectedStarts = new ArrayList<>();
         expected.forEach(w -> expectedStarts.add(w.start));
         List<Long> actualStarts = new ArrayList<>();
@@ -171,16 +242,24 @@ class WindowStoreReferenceTest {
         assertEquals(expectedStarts, actualStarts, () -> context.get() + ": window starts");
 
         for (int i = 0; i < expected.size(); i++) {
-            RefWindow e = expected.get(i);
+            WindowModel.Window e = expected.get(i);
             WindowResult a = actual.get(i);
             Supplier<String> where = () -> context.get() + ", window [" + e.start + ", " + e.end + ")";
             assertEquals(e.end, a.end(), where);
             assertEquals(e.count, a.count(), where);
             assertEquals(e.values.size(), a.valueCount(), where);
-            assertEquals(e.sources.size(), a.distinctSources(), where);
-            assertFalse(a.distinctSourcesApproximate(), where);
-            assertEquals(e.types, new HashMap<>(a.eventsByType()), where);
-            assertLargestFirst(a.eventsByType(), where);
+            assertEquals(e.sources.size() > limits.exactSources(), a.distinctSourcesApproximate(),
+                () -> where.get() + ": approximate exactly when the distinct sources exceed the exact limit");
+            assertDistinct(e.sources.size(), limits.exactSources(), a.distinctSources(), "distinct sources", where);
+            assertEquals(List.copyOf(e.types.entrySet()), List.copyOf(a.eventsByType().entrySet()),
+                () -> where.get() + ": eventsByType, largest first, _other last");
+            assertDistinct(e.users.size(), limits.exactUsers(), (Long) a.custom().get("users"), "users", where);
+            assertEquals(Map.of("sum", e.amountSum, "events", e.amountEvents), a.custom().get("amount"), where);
+            assertEquals(List.of("users", "amount"), List.copyOf(a.custom().keySet()), where);
+            count("_other", e.types.containsKey(WindowResult.OTHER));
+            count("approximate sources", a.distinctSourcesApproximate());
+            count("users past the exact limit", e.users.size() > limits.exactUsers());
+            count("amounts", e.amountEvents > 1);
 
             double[] sorted = e.values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             double sumAbs = Arrays.stream(sorted).map(Math::abs).sum();
@@ -206,14 +285,19 @@ class WindowStoreReferenceTest {
         }
     }
 
-    private static void assertLargestFirst(Map<String, Long> byType, Supplier<String> where) {
-        List<Map.Entry<String, Long>> entries = new ArrayList<>(byType.entrySet());
-        for (int i = 1; i < entries.size(); i++) {
-            Map.Entry<String, Long> prev = entries.get(i - 1);
-            Map.Entry<String, Long> next = entries.get(i);
-            boolean ordered = prev.getValue() > next.getValue()
-                || (prev.getValue().equals(next.getValue()) && prev.getKey().compareTo(next.getKey()) < 0);
-            assertTrue(ordered, () -> where.get() + ": eventsByType not largest first: " + byType);
+    private void count(String what, boolean happened) {
+        if (happened) {
+            seen.merge(what, 1, Integer::sum);
+        }
+    }
+
+    /** Exact up to the limit; past it an estimate within the documented relative error. */
+    private static void assertDistinct(int exact, int limit, long actual, String what, Supplier<String> where) {
+        if (exact <= limit) {
+            assertEquals(exact, actual, () -> where.get() + ": " + what + " (exact up to " + limit + ")");
+        } else {
+            assertTrue(Math.abs(actual - exact) <= DISTINCT_TOLERANCE * exact, () -> where.get() + ": " + what
+                + " estimate " + actual + " for " + exact + " distinct, more than 2% off");
         }
     }
 
@@ -237,109 +321,47 @@ class WindowStoreReferenceTest {
             + (hi != lo ? " or " + sorted[hi] : "") + " over " + n + " values");
     }
 
-    // ------------------------------------------------------------------ the model
+    // ------------------------------------------------------------------ a custom aggregation
 
-    private static final class RefEvent {
-        final long t;
-        final String type;
-        final String source;
-        boolean hasValue;
-        double value;
+    /** Sums the integral {@code data.amount} of the window's events and counts them; anything else is ignored. */
+    private static final class AmountSum implements Aggregation<long[]> {
+        private static final FieldPath AMOUNT = FieldPath.of("amount");
 
-        RefEvent(long t, String type, String source) {
-            this.t = t;
-            this.type = type;
-            this.source = source;
+        @Override
+        public String name() {
+            return "amount";
         }
 
-        void value(double v) {
-            hasValue = true;
-            value = v;
-        }
-    }
-
-    private static final class RefWindow {
-        final long start;
-        final long end;
-        long count;
-        final List<Double> values = new ArrayList<>();
-        final Set<String> sources = new HashSet<>();
-        final Map<String, Long> types = new HashMap<>();
-
-        RefWindow(long start, long end) {
-            this.start = start;
-            this.end = end;
+        @Override
+        public long[] createState() {
+            return new long[2];
         }
 
-        void add(RefEvent e) {
-            count++;
-            if (e.hasValue) {
-                values.add(e.value);
+        @Override
+        public void accumulate(long[] state, EventView event) {
+            DataTape d = event.data();
+            int t = d.find(AMOUNT);
+            if (t >= 0 && d.kind(t) == DataTape.INTEGER) {
+                state[0] += d.longValue(t);
+                state[1]++;
             }
-            sources.add(e.source);
-            types.merge(e.type, 1L, Long::sum);
-        }
-    }
-
-    /**
-     * All accepted events, kept forever. Watermark: the largest accepted timestamp. An event is
-     * late when every window holding it is evicted on arrival; a window is reported when it holds
-     * an event and its end is after {@code watermark - retention}.
-     */
-    private static final class Reference {
-        final long size;
-        final long slide;
-        final long retention;
-        final List<RefEvent> accepted = new ArrayList<>();
-        long watermark = Long.MIN_VALUE;
-        int late;
-
-        Reference(WindowSpec spec) {
-            size = spec.sizeMillis();
-            slide = spec.slideMillis();
-            retention = spec.retentionMillis();
         }
 
-        boolean add(RefEvent e) {
-            if (!accepted.isEmpty()) {
-                boolean allEvicted = true;
-                for (long start : windowStartsHolding(e.t)) {
-                    allEvicted &= start + size <= watermark - retention;
-                }
-                if (allEvicted) {
-                    late++;
-                    return false;
-                }
-            }
-            accepted.add(e);
-            watermark = Math.max(watermark, e.t);
-            return true;
+        @Override
+        public void merge(long[] target, long[] source) {
+            target[0] += source[0];
+            target[1] += source[1];
         }
 
-        List<RefWindow> query() {
-            TreeMap<Long, RefWindow> windows = new TreeMap<>();
-            for (RefEvent e : accepted) {
-                for (long start : windowStartsHolding(e.t)) {
-                    long end = start + size;
-                    if (end > watermark - retention) {
-                        windows.computeIfAbsent(start, s -> new RefWindow(s, end)).add(e);
-                    }
-                }
-            }
-            return new ArrayList<>(windows.values());
+        @Override
+        public void reset(long[] state) {
+            state[0] = 0;
+            state[1] = 0;
         }
 
-        /** Starts of the windows [k*slide, k*slide + size) that contain t. */
-        List<Long> windowStartsHolding(long t) {
-            List<Long> starts = new ArrayList<>();
-            long last = Math.floorDiv(t, slide);
-            for (long k = last - size / slide; k <= last; k++) {
-                long start = k * slide;
-                if (start <= t && t < start + size) {
-                    starts.add(start);
-                }
-            }
-            return starts;
+        @Override
+        public Object result(long[] merged) {
+            return Map.of("sum", merged[0], "events", merged[1]);
         }
     }
 }

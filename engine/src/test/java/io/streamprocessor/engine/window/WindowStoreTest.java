@@ -75,8 +75,9 @@ class WindowStoreTest {
         assertEquals(List.of(1_080L, 1_090L, 1_100L), starts(store.query(types)));
     }
 
+    /** Counting it as late is the window stage's part; StreamProcessorTest checks totalLate. */
     @Test
-    void lateEventIsCountedNotAggregated() {
+    void aLateEventIsRefusedAndChangesNoWindow() {
         WindowStore store = new WindowStore(new WindowSpec(30, 10, 20), 1_000, 10_000, List.of());
         store.add(event(1_100, 2.0));
         List<WindowResult> before = store.query(types);
