@@ -83,12 +83,6 @@ public final class DataTape {
         malformed = false;
     }
 
-    /** Heap bytes of an empty tape's arrays as first allocated, for sizing a ring of slots. */
-    static long initialHeapBytes() {
-        // kind, ref, len, bits, arena, open: payload plus a 16-byte array header each
-        return INITIAL_TOKENS * (1L + 4 + 4 + 8) + INITIAL_ARENA + MAX_OPEN_CONTAINERS * 4L + 6 * 16L + 64;
-    }
-
     // ------------------------------------------------------------------ writing, in document order (see DataWriter)
 
     void startObject() {
