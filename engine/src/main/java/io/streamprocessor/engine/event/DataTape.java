@@ -544,6 +544,17 @@ public final class DataTape {
      */
     private void insertGap(int at, int count) {
         ensureTokens(size + count);
+        if (at == size - 1) {
+            // Appending to the data object: only its end token moves, and only the root links to it.
+            int to = at + count;
+            kind[to] = kind[at];
+            ref[to] = ref[at];
+            len[to] = len[at];
+            bits[to] = bits[at];
+            size += count;
+            ref[0] = to;
+            return;
+        }
         System.arraycopy(kind, at, kind, at + count, size - at);
         System.arraycopy(ref, at, ref, at + count, size - at);
         System.arraycopy(len, at, len, at + count, size - at);
