@@ -2,6 +2,7 @@ package io.streamprocessor.config;
 
 import io.streamprocessor.config.expr.ExpressionException;
 import io.streamprocessor.config.pipeline.Pipeline;
+import io.streamprocessor.config.pipeline.SinkSpec;
 import io.streamprocessor.config.pipeline.SinkTypes;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.window.WindowSpec;
@@ -91,6 +92,11 @@ public final class Config {
         checkRing(settings);
         checkHeap(settings, maxHeapBytes);
         Pipeline pipeline = pipeline(steps, sinks);
+        for (Declared.Sink d : sinks) {
+            for (String w : SinkTypes.warnings(d.spec())) {
+                warnings.add(d.origin() + ": " + d.key() + "." + w);
+            }
+        }
         LoadedConfig loaded = new LoadedConfig(settings, pipeline, steps, sinks,
             file == null ? null : file.text(), flags.printConfig, warnings);
         loaded.check();
@@ -158,14 +164,21 @@ public final class Config {
         if (text.isEmpty() || text.equals("none")) {
             return sinks;
         }
+        List<String> types = SinkCatalog.types();
         for (String part : text.split(",")) {
             String type = part.trim();
-            if (!SinkTypes.exists(type)) {
+            if (!types.contains(type)) {
                 throw ConfigException.at(raw.origin(), "sinks", "unknown sink type '" + type + "'"
-                    + YamlSource.suggest(type, SinkTypes.names()) + "; allowed: "
-                    + String.join(", ", SinkTypes.names()) + " (comma-separated), or none");
+                    + YamlSource.suggest(type, types) + "; allowed: " + String.join(", ", types)
+                    + " (comma-separated), or none");
             }
-            sinks.add(new Declared.Sink(type, "sinks", raw.origin()));
+            long same = sinks.stream().filter(d -> d.spec().type().equals(type)).count();
+            SinkSpec spec = SinkCatalog.defaults(type, same == 0 ? type : type + "-" + (same + 1));
+            if (spec == null) {
+                throw ConfigException.at(raw.origin(), "sinks", "a " + type + " sink needs settings; declare it under "
+                    + "sinks: in the configuration file (--config)");
+            }
+            sinks.add(new Declared.Sink(spec, "sinks", raw.origin(), Map.of()));
         }
         return sinks;
     }
@@ -257,7 +270,7 @@ public final class Config {
             }
             b.step(d.step());
         }
-        sinks.forEach(s -> b.sink(s.type()));
+        sinks.forEach(s -> b.sink(s.spec()));
         return b.build();
     }
 

@@ -1,8 +1,10 @@
 package io.streamprocessor.config;
 
 import io.streamprocessor.config.pipeline.Pipeline;
+import io.streamprocessor.config.pipeline.SinkSpec;
 
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Writes the effective configuration as loadable YAML with the origin of each value as a comment. */
@@ -47,10 +49,28 @@ final class ConfigPrinter {
         } else {
             out.append("sinks:\n");
             for (Declared.Sink k : sinks) {
-                line(out, "  - type: " + k.type(), k.origin().toString());
+                SinkSpec spec = k.spec();
+                line(out, "  - type: " + spec.type(), k.origin().toString());
+                line(out, "    name: " + quote(spec.name()), k.settingOrigins().getOrDefault("name", Origin.DEFAULT).toString());
+                SinkCatalog.Type type = SinkCatalog.type(spec.type());
+                for (SinkSetting<?> setting : type.settings()) {
+                    String origin = k.settingOrigins().getOrDefault(setting.key(), Origin.DEFAULT).toString();
+                    if (setting.type().isMapping()) {
+                        Map<String, String> map = spec.get(setting.key());
+                        line(out, "    " + setting.key() + ":" + (map.isEmpty() ? " {}" : ""), origin);
+                        map.forEach((name, value) -> line(out, "      " + quote(name) + ": " + quoteAlways(value), origin));
+                    } else {
+                        line(out, "    " + setting.key() + ": " + quote(format(setting, spec.get(setting.key()))), origin);
+                    }
+                }
             }
         }
         return out.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> String format(SinkSetting<T> setting, Object value) {
+        return setting.type().format((T) value);
     }
 
     private static void line(StringBuilder out, String text, String origin) {

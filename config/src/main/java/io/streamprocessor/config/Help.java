@@ -1,6 +1,5 @@
 package io.streamprocessor.config;
 
-import io.streamprocessor.config.pipeline.SinkTypes;
 
 /** The text of {@code --help}, generated from {@link Options} so it lists every option. */
 final class Help {
@@ -20,10 +19,10 @@ final class Help {
 
               --config FILE         YAML configuration file (or SP_CONFIG); see examples/
               --print-config        print the effective configuration and where each value came from, then exit
-              --sinks LIST          sinks, comma-separated (or SP_SINKS): %s, or none
+              --sinks LIST          sinks without settings, comma-separated (or SP_SINKS): console, metrics, or none
               --help, -h            this text
               --version             print the version, then exit
-            """.formatted(String.join(", ", SinkTypes.names())));
+            """);
         String section = null;
         for (Option<?> o : Options.ALL) {
             if (!o.section().equals(section)) {
@@ -45,9 +44,10 @@ final class Help {
                 - set: { normalized: data.value / 100 }   set members of data to expressions
                 - rename: { msg: message }   move a member of data
                 - remove: [internal]         delete members of data
-              sinks:                         where processed events go
-                - type: console              JSON lines on standard output (also: metrics)
-
+              sinks:                         where processed events go; one entry per sink, its type and
+                - type: console              settings (below); a sink's name defaults to its type
+                  sample-rate: 0.01
+            SINK_TYPES
             Expressions: type, source, timestamp, receivedAt, data.<member>; numbers, "strings",
             true, false, null; + - * / %; == != < <= > >=; && || !; c ? a : b; x in [..];
             has(data.x), abs, floor, ceil, round, min, max; s.startsWith(..), endsWith, contains.
@@ -58,7 +58,21 @@ final class Help {
             such as "listening on", go to standard error. Variables starting with SP_ that are not
             settings are reported and ignored.
             SIGTERM or Ctrl-C drains: requests in flight are answered, then the process exits 0.
-            """);
+            """.replace("SINK_TYPES\n", sinkTypes()));
         return out.toString();
+    }
+
+    /** Every sink type and its settings, with their defaults. */
+    private static String sinkTypes() {
+        StringBuilder out = new StringBuilder("\nSink types and their settings (name: every type):\n");
+        for (String name : SinkCatalog.types()) {
+            SinkCatalog.Type t = SinkCatalog.type(name);
+            out.append("  ").append(name).append(": ").append(t.description()).append('\n');
+            for (SinkSetting<?> s : t.settings()) {
+                out.append("      ").append(s.key()).append(" (").append(s.defaultText()).append("): ")
+                    .append(s.description()).append('\n');
+            }
+        }
+        return out.append('\n').toString();
     }
 }

@@ -90,8 +90,13 @@ public final class LoadedConfig {
      * Each call compiles the pipeline afresh, so each processor gets its own evaluators and sinks.
      */
     public ProcessorSettings.Builder processorBuilder() {
+        return pipeline.applyTo(engineBuilder());
+    }
+
+    /** The engine's settings, without the pipeline. */
+    private ProcessorSettings.Builder engineBuilder() {
         Settings s = settings;
-        ProcessorSettings.Builder b = StreamProcessor.builder()
+        return StreamProcessor.builder()
             .window(s.get(Options.WINDOW_SIZE), s.get(Options.WINDOW_SLIDE))
             .retention(s.get(Options.WINDOW_RETENTION))
             .ringSize(s.get(Options.RING_SIZE))
@@ -111,13 +116,13 @@ public final class LoadedConfig {
             .maxSources(s.get(Options.MAX_SOURCES))
             .maxMetricKeys(s.get(Options.MAX_METRIC_KEYS))
             .exactDistinctSources(s.get(Options.EXACT_DISTINCT_SOURCES));
-        return pipeline.applyTo(b);
     }
 
     /** Builds the engine settings once, so a value the engine refuses stops startup here, not later. */
     void check() {
         try {
-            processorBuilder().settings();
+            // Without the sinks: their settings were checked as they were read, and making them costs buffers.
+            pipeline.applyStepsTo(engineBuilder()).settings();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage());
         }

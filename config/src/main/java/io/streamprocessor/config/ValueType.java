@@ -25,6 +25,11 @@ abstract class ValueType<T> {
         return String.valueOf(value);
     }
 
+    /** True for a mapping of names to texts, read from a YAML mapping rather than from one text. */
+    boolean isMapping() {
+        return false;
+    }
+
     static IllegalArgumentException bad(String text, String allowed) {
         return new IllegalArgumentException("'" + text + "' is not allowed; expected " + allowed);
     }
@@ -285,6 +290,85 @@ abstract class ValueType<T> {
                 }
                 check.accept(t);
                 return t;
+            }
+        };
+    }
+
+    /** A number in (0, 1], such as 0.01 for one in a hundred. */
+    static ValueType<Double> fraction() {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return "a number above 0 and at most 1, such as 0.01";
+            }
+
+            @Override
+            Double parse(String text) {
+                double v;
+                try {
+                    v = Double.parseDouble(text.trim());
+                } catch (NumberFormatException e) {
+                    throw bad(text, describe());
+                }
+                if (!(v > 0 && v <= 1)) {
+                    throw bad(text, describe());
+                }
+                return v;
+            }
+        };
+    }
+
+    /** true or false. */
+    static ValueType<Boolean> bool() {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return "true or false";
+            }
+
+            @Override
+            Boolean parse(String text) {
+                return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw bad(text, describe());
+                };
+            }
+        };
+    }
+
+    /** Names to texts, passed through as given (such as a Kafka producer's properties); only in the file. */
+    static ValueType<java.util.Map<String, String>> mapping(String description) {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return description;
+            }
+
+            @Override
+            java.util.Map<String, String> parse(String text) {
+                throw new IllegalArgumentException("expected " + description + " on the lines below the key, such as "
+                    + "'linger.ms: 10'");
+            }
+
+            @Override
+            boolean isMapping() {
+                return true;
+            }
+        };
+    }
+
+    /** Text that may be empty, which means "not set: take it from elsewhere". */
+    static ValueType<String> optionalText(String description) {
+        return new ValueType<>() {
+            @Override
+            String describe() {
+                return description + ", or empty";
+            }
+
+            @Override
+            String parse(String text) {
+                return text.trim();
             }
         };
     }

@@ -1,6 +1,7 @@
 package io.streamprocessor.config;
 
 import io.streamprocessor.config.pipeline.Pipeline;
+import io.streamprocessor.config.pipeline.SinkSpec;
 import io.streamprocessor.config.pipeline.SinkTypes;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -240,31 +241,105 @@ final class YamlSource {
         if (!(node instanceof SequenceNode seq)) {
             throw error(node, "sinks", "expected a list of sinks such as '- type: console', got " + kindOf(node));
         }
+        String types = String.join(", ", SinkCatalog.types());
+        Map<String, Origin> names = new HashMap<>();
         int index = 0;
         for (Node item : seq.getValue()) {
             String key = "sinks[" + index++ + "]";
             Node typeNode = item;
+            List<NodeTuple> given = List.of();
             if (item instanceof MappingNode map) {
+                given = entries(map, key + ".");
                 typeNode = null;
-                for (NodeTuple t : entries(map, key + ".")) {
-                    String name = ((ScalarNode) t.getKeyNode()).getValue();
-                    if (!name.equals("type")) {
-                        throw error(t.getKeyNode(), key + "." + name, "unknown sink setting; the sinks "
-                            + String.join(", ", SinkTypes.names()) + " take only 'type'");
+                for (NodeTuple t : given) {
+                    if (((ScalarNode) t.getKeyNode()).getValue().equals("type")) {
+                        typeNode = t.getValueNode();
                     }
-                    typeNode = t.getValueNode();
                 }
                 if (typeNode == null) {
-                    throw error(item, key, "a sink needs a type; allowed: " + String.join(", ", SinkTypes.names()));
+                    throw error(item, key, "a sink needs a type; allowed: " + types);
                 }
             }
-            String type = scalar(typeNode, key + ".type", "a sink type (" + String.join(", ", SinkTypes.names()) + ")");
-            if (!SinkTypes.exists(type)) {
-                throw error(typeNode, key + ".type", "unknown sink type '" + type + "'"
-                    + suggest(type, SinkTypes.names()) + "; allowed: " + String.join(", ", SinkTypes.names()));
+            String typeName = scalar(typeNode, key + ".type", "a sink type (" + types + ")");
+            SinkCatalog.Type type = SinkCatalog.type(typeName);
+            if (type == null) {
+                throw error(typeNode, key + ".type", "unknown sink type '" + typeName + "'"
+                    + suggest(typeName, SinkCatalog.types()) + "; allowed: " + types);
             }
-            sinks.add(new Declared.Sink(type, key, at(typeNode)));
+            sinks.add(readSink(type, key, typeNode, item, given, names));
         }
+    }
+
+    /** One sink's settings: each known to its type, each read by its setting's rules; the required ones present. */
+    private Declared.Sink readSink(SinkCatalog.Type type, String key, Node typeNode, Node item, List<NodeTuple> given,
+                                   Map<String, Origin> names) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Origin> origins = new LinkedHashMap<>();
+        List<String> allowed = new ArrayList<>();
+        SinkCatalog.settings(type).forEach(s -> allowed.add(s.key()));
+        for (NodeTuple t : given) {
+            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            if (name.equals("type")) {
+                continue;
+            }
+            SinkSetting<?> setting = SinkCatalog.setting(type, name);
+            if (setting == null) {
+                throw error(t.getKeyNode(), key + "." + name, "unknown setting of a " + type.name() + " sink"
+                    + suggest(name, allowed) + "; allowed: " + String.join(", ", allowed));
+            }
+            if (setting.type().isMapping()) {
+                values.put(name, texts(t.getValueNode(), key + "." + name, setting.type().describe()));
+            } else {
+                String text = scalar(t.getValueNode(), key + "." + name, setting.type().describe());
+                try {
+                    values.put(name, setting.type().parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw error(t.getValueNode(), key + "." + name, e.getMessage());
+                }
+            }
+            origins.put(name, at(t.getValueNode()));
+        }
+        for (SinkSetting<?> s : type.settings()) {
+            if (!values.containsKey(s.key())) {
+                if (s.required()) {
+                    throw error(item, key + "." + s.key(), "required for a " + type.name() + " sink: " + s.description());
+                }
+                values.put(s.key(), s.defaultValue());
+            }
+        }
+        String name = (String) values.remove("name");
+        if (name == null) {
+            long same = sinks.stream().filter(d -> d.spec().type().equals(type.name())).count();
+            name = same == 0 ? type.name() : type.name() + "-" + (same + 1);
+        }
+        Origin first = names.putIfAbsent(name, origins.getOrDefault("name", at(typeNode)));
+        if (first != null) {
+            throw error(item, key + ".name", "'" + name + "' names another sink too (line " + first.line()
+                + "); give each sink its own name");
+        }
+        SinkSpec spec = new SinkSpec(type.name(), name, values);
+        try {
+            SinkTypes.check(spec);
+        } catch (IllegalArgumentException e) {
+            throw error(item, key, e.getMessage());
+        }
+        return new Declared.Sink(spec, key, at(typeNode), origins);
+    }
+
+    /** A mapping of names to scalar texts (empty for no value), each name once. */
+    private Map<String, String> texts(Node node, String key, String expected) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (isNull(node)) {
+            return result;
+        }
+        if (!(node instanceof MappingNode map)) {
+            throw error(node, key, "expected " + expected + ", got " + kindOf(node));
+        }
+        for (NodeTuple t : entries(map, key + ".")) {
+            String name = ((ScalarNode) t.getKeyNode()).getValue();
+            result.put(name, scalar(t.getValueNode(), key + "." + name, "a value"));
+        }
+        return result;
     }
 
     /** The entries of a mapping, with scalar keys, each key once. */

@@ -148,14 +148,36 @@ class ConfigErrorsTest {
 
     @Test
     void unknownSinkType() throws IOException {
-        assertEquals(fileName + ":3: sinks[1].type: unknown sink type 'kafka'; allowed: console, metrics",
-            load("sinks:\n  - type: console\n  - type: kafka\n"));
+        assertEquals(fileName + ":3: sinks[1].type: unknown sink type 'pigeon'; allowed: console, metrics, file, kafka, postgres",
+            load("sinks:\n  - type: console\n  - type: pigeon\n"));
         assertEquals(fileName + ":2: sinks[0].type: unknown sink type 'consol'; did you mean console?; allowed: "
-            + "console, metrics", load("sinks:\n  - consol\n"));
-        assertEquals("environment SP_SINKS: sinks: unknown sink type 'file'; allowed: console, metrics "
-            + "(comma-separated), or none", message(new String[0], Map.of("SP_SINKS", "console,file")));
-        assertEquals(fileName + ":2: sinks[0].path: unknown sink setting; the sinks console, metrics take only 'type'",
+            + "console, metrics, file, kafka, postgres", load("sinks:\n  - consol\n"));
+        assertEquals("environment SP_SINKS: sinks: unknown sink type 'pigeon'; allowed: console, metrics, file, kafka, "
+            + "postgres (comma-separated), or none", message(new String[0], Map.of("SP_SINKS", "console,pigeon")));
+        assertEquals(fileName + ":2: sinks[0].path: unknown setting of a console sink; allowed: name, sample-rate",
             load("sinks:\n  - path: /tmp/x\n    type: console\n"));
+    }
+
+    @Test
+    void aSinkWithoutARequiredSettingOrWithSettingsThatDoNotFitTogetherIsNamed() throws IOException {
+        assertEquals(fileName + ":2: sinks[0].url: required for a postgres sink: jdbc:postgresql://host:port/database "
+            + "(driver parameters allowed, a password is not)", load("sinks:\n  - type: postgres\n    table: t\n"));
+        assertTrue(load("sinks:\n  - type: postgres\n    url: jdbc:mysql://db/app\n")
+            .startsWith(fileName + ":2: sinks[0]: url: jdbc:mysql://db/app is not a PostgreSQL JDBC URL"));
+        assertTrue(load("sinks:\n  - type: postgres\n    url: jdbc:postgresql://db/app?password=secret\n")
+            .contains("must not contain a password"));
+        assertEquals("environment SP_SINKS: sinks: a postgres sink needs settings; declare it under sinks: in the "
+            + "configuration file (--config)", message(new String[0], Map.of("SP_SINKS", "postgres")));
+    }
+
+    @Test
+    void aSinkSettingIsReadByItsOwnRulesAndNamedWhereItIsWrong() throws IOException {
+        assertEquals(fileName + ":3: sinks[0].sample-rate: '2' is not allowed; expected a number above 0 and at most 1, "
+            + "such as 0.01", load("sinks:\n  - type: console\n    sample-rate: 2\n"));
+        assertEquals(fileName + ":3: sinks[0].sample-rat: unknown setting of a console sink; did you mean sample-rate?; "
+            + "allowed: name, sample-rate", load("sinks:\n  - type: console\n    sample-rat: 0.5\n"));
+        assertEquals(fileName + ":3: sinks[1].name: 'console' names another sink too (line 2); give each sink its own name",
+            load("sinks:\n  - console\n  - type: console\n    name: console\n"));
     }
 
     @Test

@@ -112,12 +112,11 @@ class ConfigTest {
     void sinksFromTheFileAreReplacedByEnvironmentAndFlags() throws IOException {
         String f = file("sinks:\n  - type: console\n  - metrics\n");
         assertEquals(List.of("console", "metrics"),
-            Config.load(new String[] {"--config", f}, Map.of()).pipeline().sinks());
+            types(Config.load(new String[] {"--config", f}, Map.of())));
         assertEquals(List.of("metrics"),
-            Config.load(new String[] {"--config", f}, Map.of("SP_SINKS", "metrics")).pipeline().sinks());
+            types(Config.load(new String[] {"--config", f}, Map.of("SP_SINKS", "metrics"))));
         assertEquals(List.of(),
-            Config.load(new String[] {"--config", f, "--sinks", "none"}, Map.of("SP_SINKS", "metrics"))
-                .pipeline().sinks());
+            types(Config.load(new String[] {"--config", f, "--sinks", "none"}, Map.of("SP_SINKS", "metrics"))));
     }
 
     @Test
@@ -183,7 +182,20 @@ class ConfigTest {
               - rename: { a: b }
               - remove: [c]
               - drop: data.level == "debug"
-            sinks: [metrics]
+            sinks:
+              - metrics
+              - type: kafka
+                bootstrap-servers: broker-1:9092,broker-2:9092
+                topic: clicks
+                key: type
+                overflow: drop
+                flush-interval: 250ms
+                producer:
+                  linger.ms: 20
+                  compression.type: zstd
+              - type: postgres
+                url: jdbc:postgresql://db:5432/app
+                table: analytics.events
             """);
         LoadedConfig c = Config.load(new String[] {"--config", f, "--print-config", "--port", "9100"},
             Map.of("SP_WINDOW_RETENTION", "1h"));
@@ -198,6 +210,8 @@ class ConfigTest {
         assertTrue(out.matches("(?s).*size: 30s +# " + java.util.regex.Pattern.quote(f) + ":2\n.*"), out);
         assertTrue(out.matches("(?s).*host: 127.0.0.1 +# default\n.*"), out);
         assertTrue(out.contains("- filter: \"type == \\\"metric\\\" && data.value > 0\""), out);
+        assertTrue(out.matches("(?s).*topic: clicks +# " + java.util.regex.Pattern.quote(f) + ":\\d+\n.*"), out);
+        assertTrue(out.matches("(?s).*retry-max: 30s +# default\n.*"), out);
 
         Path printed = dir.resolve("printed.yaml");
         Files.writeString(printed, out);
@@ -207,6 +221,17 @@ class ConfigTest {
         }
         assertEquals(c.pipeline().steps(), again.pipeline().steps());
         assertEquals(c.pipeline().sinks(), again.pipeline().sinks());
+        assertEquals(java.util.Map.of("linger.ms", "20", "compression.type", "zstd"),
+            again.pipeline().sinks().get(1).get("producer"));
+    }
+
+    @Test
+    void aProducerPropertyKafkaDoesNotKnowIsPassedThroughWithAWarning() throws IOException {
+        String f = file("sinks:\n  - type: kafka\n    producer:\n      linger.ms: 10\n      lingr.ms: 10\n");
+        LoadedConfig c = Config.load(new String[] {"--config", f}, Map.of());
+        assertEquals(List.of(f + ":2: sinks[0].producer.lingr.ms: not a Kafka producer property; passed to the "
+            + "producer as given"), c.warnings());
+        assertEquals("10", c.pipeline().sinks().get(0).<java.util.Map<String, String>>get("producer").get("lingr.ms"));
     }
 
     @Test
@@ -256,5 +281,20 @@ class ConfigTest {
             "SP_CONFIG", "SP_SINKS", "filter:", "drop:", "set:", "rename:", "remove:")) {
             assertTrue(help.contains(s), s);
         }
+    }
+
+    private static List<String> types(LoadedConfig c) {
+        return c.pipeline().sinks().stream().map(io.streamprocessor.config.pipeline.SinkSpec::type).toList();
+    }
+
+    @Test
+    void aSinkTakesItsSettingsFromItsEntryAndTheRestFromTheDefaults() throws IOException {
+        String f = file("sinks:\n  - type: console\n    sample-rate: 0.25\n  - console\n");
+        List<io.streamprocessor.config.pipeline.SinkSpec> sinks = Config.load(new String[] {"--config", f}, Map.of())
+            .pipeline().sinks();
+        assertEquals("console", sinks.get(0).name());
+        assertEquals(0.25, sinks.get(0).<Double>get("sample-rate"));
+        assertEquals("console-2", sinks.get(1).name(), "a second sink of a type is named apart");
+        assertEquals(1.0, sinks.get(1).<Double>get("sample-rate"));
     }
 }

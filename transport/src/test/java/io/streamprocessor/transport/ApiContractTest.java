@@ -3,6 +3,7 @@ package io.streamprocessor.transport;
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.sink.Sink;
+import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.transport.TestServer.Reply;
 import io.streamprocessor.transport.http.ServerSettings;
 import org.junit.jupiter.api.Test;
@@ -435,7 +436,7 @@ class ApiContractTest {
             long after = System.currentTimeMillis();
 
             Map<String, Object> body = s.stats();
-            assertEquals(Set.of("stats", "metrics", "bufferSize"), body.keySet());
+            assertEquals(Set.of("stats", "metrics", "bufferSize", "sinks"), body.keySet());
             Map<?, ?> stats = (Map<?, ?>) body.get("stats");
             for (String k : List.of("totalProcessed", "totalFiltered", "avgProcessingTime", "throughput", "lastProcessedAt",
                 "totalReceived", "totalRejected", "totalLate", "p50", "p90", "p99", "p999", "max")) {
@@ -509,8 +510,8 @@ class ApiContractTest {
             }
 
             @Override
-            public String failure() {
-                return "disk full";
+            public SinkStatus status() {
+                return new SinkStatus(0, 3, 0, 5, "disk full", 1_700_000_000_000L, true);
             }
 
             @Override
@@ -523,7 +524,12 @@ class ApiContractTest {
             Map<String, Object> body = r.json();
             assertEquals("degraded", body.get("status"));
             assertTrue(((String) body.get("reason")).contains("archive"), "names the sink: " + body);
+            assertTrue(((String) body.get("reason")).contains("disk full"), "says why: " + body);
             assertTrue(body.get("memory") instanceof Map, body.toString());
+            Map<String, Object> stats = s.stats();
+            assertEquals(5L, longAt(stats, "bufferSize"));
+            assertEquals(Map.of("status", "failing", "written", 0L, "failed", 3L, "dropped", 0L, "buffered", 5L,
+                "lastError", "disk full", "lastErrorAt", 1_700_000_000_000L), at(stats, "sinks.archive"));
         }
     }
 

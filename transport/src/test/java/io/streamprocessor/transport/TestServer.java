@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Test helper: a processor and its HTTP server on an ephemeral port of 127.0.0.1, with a JDK
  * HTTP/1.1 client. Every response that passes through it is checked for what the API promises of
  * every response: {@code Content-Type: application/json}, a JSON object body, never a 500, never
- * a stack trace.
+ * a stack trace. Public for the tests of sinks in their own package.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     static final HttpClient CLIENT = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
@@ -55,7 +55,7 @@ final class TestServer implements AutoCloseable {
         return start(StreamProcessor.builder(), ServerSettings.builder());
     }
 
-    static TestServer start(ProcessorSettings.Builder builder, ServerSettings.Builder settings) {
+    public static TestServer start(ProcessorSettings.Builder builder, ServerSettings.Builder settings) {
         StreamProcessor p = builder.build().start();
         try {
             return new TestServer(p, HttpServer.start(p, settings.host("127.0.0.1").port(0).build()));
@@ -74,11 +74,11 @@ final class TestServer implements AutoCloseable {
     }
 
     /** POST with {@code Content-Type: application/json}. */
-    Reply post(String path, String body) {
+    public Reply post(String path, String body) {
         return send("POST", path, body.getBytes(StandardCharsets.UTF_8), "application/json");
     }
 
-    Reply get(String path) {
+    public Reply get(String path) {
         return send("GET", path, null, null);
     }
 
@@ -138,7 +138,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** The body of a 200 GET /stats. */
-    Map<String, Object> stats() {
+    public Map<String, Object> stats() {
         Reply r = get("/stats");
         assertEquals(200, r.status, r.body);
         return r.json();
@@ -152,7 +152,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Polls until the condition holds, failing after the deadline. */
-    static void awaitTrue(String what, Duration within, BooleanSupplier condition) {
+    public static void awaitTrue(String what, Duration within, BooleanSupplier condition) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -168,21 +168,21 @@ final class TestServer implements AutoCloseable {
     }
 
     /** A response as the client saw it. */
-    record Reply(int status, HttpHeaders headers, String body) {
-        Map<String, Object> json() {
+    public record Reply(int status, HttpHeaders headers, String body) {
+        public Map<String, Object> json() {
             return Json.object(body);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
 
-        void assertStatus(int expected) {
+        public void assertStatus(int expected) {
             assertEquals(expected, status, body);
         }
 
         /** Asserts a 4xx/5xx error body {@code {"success":false,"error":"..."}} with the given status. */
-        String assertError(int expected) {
+        public String assertError(int expected) {
             assertStatus(expected);
             Map<String, Object> m = json();
             assertEquals(Boolean.FALSE, m.get("success"), body);

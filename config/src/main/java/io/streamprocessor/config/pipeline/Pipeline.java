@@ -1,6 +1,7 @@
 package io.streamprocessor.config.pipeline;
 
 import io.streamprocessor.config.expr.ExpressionException;
+import io.streamprocessor.config.SinkCatalog;
 import io.streamprocessor.config.expr.Expressions;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.pipeline.EventFilter;
@@ -92,9 +93,9 @@ public final class Pipeline {
     private static final Pipeline EMPTY = new Pipeline(List.of(), List.of());
 
     private final List<Step> steps;
-    private final List<String> sinks;
+    private final List<SinkSpec> sinks;
 
-    private Pipeline(List<Step> steps, List<String> sinks) {
+    private Pipeline(List<Step> steps, List<SinkSpec> sinks) {
         this.steps = List.copyOf(steps);
         this.sinks = List.copyOf(sinks);
     }
@@ -111,18 +112,26 @@ public final class Pipeline {
         return steps;
     }
 
-    public List<String> sinks() {
+    public List<SinkSpec> sinks() {
         return sinks;
     }
 
     /**
-     * Adds the steps and sinks to a processor builder, each compiled afresh. Filters and drops that
-     * come before the first set, rename or remove become the processor's filters; the transforms
-     * its transforms. When a filter or drop comes after a transform, everything from the first
-     * transform on runs in order as one filter (the engine runs all filters before all transforms,
-     * and only a filter can drop an event), so events dropped there still count as filtered.
+     * Adds the steps and sinks to a processor builder, each compiled or made afresh. Filters and
+     * drops that come before the first set, rename or remove become the processor's filters; from
+     * the first transform on, every step runs in its declared order in the transform stage (a
+     * filter or drop there as a step that may drop), so events dropped there still count as filtered.
      */
     public ProcessorSettings.Builder applyTo(ProcessorSettings.Builder builder) {
+        applyStepsTo(builder);
+        for (SinkSpec sink : sinks) {
+            builder.addSink(SinkTypes.create(sink));
+        }
+        return builder;
+    }
+
+    /** As {@link #applyTo}, the steps only: for checking a configuration without making its sinks. */
+    public ProcessorSettings.Builder applyStepsTo(ProcessorSettings.Builder builder) {
         int firstTransform = 0;
         while (firstTransform < steps.size() && steps.get(firstTransform).decides()) {
             builder.addFilter((EventFilter) steps.get(firstTransform).compile());
@@ -138,9 +147,6 @@ public final class Pipeline {
                 builder.addTransform((EventTransform) compiled);
             }
         }
-        for (String sink : sinks) {
-            builder.addSink(SinkTypes.create(sink));
-        }
         return builder;
     }
 
@@ -152,7 +158,7 @@ public final class Pipeline {
     /** Builds a {@link Pipeline}; not thread-safe. */
     public static final class Builder {
         private final List<Step> steps = new ArrayList<>();
-        private final List<String> sinks = new ArrayList<>();
+        private final List<SinkSpec> sinks = new ArrayList<>();
 
         private Builder() {
         }
@@ -185,12 +191,33 @@ public final class Pipeline {
             return this;
         }
 
-        /** Adds a sink by type: {@link SinkTypes#names()}. */
+        /**
+         * Adds a sink of a type that needs no settings ({@code console}, {@code metrics}), with its
+         * defaults, named after its type ({@code console-2} for a second one).
+         *
+         * @throws IllegalArgumentException for an unknown type, or one that needs settings
+         */
         public Builder sink(String type) {
-            if (!SinkTypes.exists(type)) {
-                throw new IllegalArgumentException(SinkTypes.unknown(type));
+            long same = sinks.stream().filter(s -> s.type().equals(type)).count();
+            SinkSpec spec = SinkCatalog.defaults(type, same == 0 ? type : type + "-" + (same + 1));
+            if (spec == null) {
+                throw new IllegalArgumentException("sink type " + type + " needs settings; declare it with them");
             }
-            sinks.add(type);
+            return sink(spec);
+        }
+
+        /**
+         * Adds a declared sink.
+         *
+         * @throws IllegalArgumentException when another sink has its name
+         */
+        public Builder sink(SinkSpec spec) {
+            for (SinkSpec s : sinks) {
+                if (s.name().equals(spec.name())) {
+                    throw new IllegalArgumentException("two sinks named '" + spec.name() + "'");
+                }
+            }
+            sinks.add(spec);
             return this;
         }
 

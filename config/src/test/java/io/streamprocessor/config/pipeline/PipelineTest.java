@@ -2,6 +2,7 @@ package io.streamprocessor.config.pipeline;
 
 import io.streamprocessor.config.Config;
 import io.streamprocessor.config.Run;
+import io.streamprocessor.config.SinkCatalog;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.sink.ConsoleSink;
@@ -94,9 +95,14 @@ class PipelineTest {
     }
 
     @Test
-    void unknownSinkTypesAreRefusedByTheBuilderToo() {
+    void unknownSinkTypesAndSinksThatNeedSettingsAreRefusedByTheBuilderToo() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> Pipeline.builder().sink("kafka"));
-        assertEquals("unknown sink type 'kafka'; allowed: console, metrics", e.getMessage());
+            () -> Pipeline.builder().sink("pigeon"));
+        assertEquals("unknown sink type 'pigeon'; allowed: console, metrics, file, kafka, postgres", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder().sink("postgres"));
+        assertEquals("sink type postgres needs settings; declare it with them", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Pipeline.builder().sink("console").sink(
+            SinkCatalog.defaults("console", "console")));
+        assertEquals("two sinks named 'console'", e.getMessage());
     }
 }

@@ -83,12 +83,6 @@ public final class DataTape {
         malformed = false;
     }
 
-    /** Heap bytes of an empty tape's arrays as first allocated, for sizing a ring of slots. */
-    static long initialHeapBytes() {
-        // kind, ref, len, bits, arena, open: payload plus a 16-byte array header each
-        return INITIAL_TOKENS * (1L + 4 + 4 + 8) + INITIAL_ARENA + MAX_OPEN_CONTAINERS * 4L + 6 * 16L + 64;
-    }
-
     // ------------------------------------------------------------------ writing, in document order (see DataWriter)
 
     void startObject() {
@@ -550,6 +544,17 @@ public final class DataTape {
      */
     private void insertGap(int at, int count) {
         ensureTokens(size + count);
+        if (at == size - 1) {
+            // Appending to the data object: only its end token moves, and only the root links to it.
+            int to = at + count;
+            kind[to] = kind[at];
+            ref[to] = ref[at];
+            len[to] = len[at];
+            bits[to] = bits[at];
+            size += count;
+            ref[0] = to;
+            return;
+        }
         System.arraycopy(kind, at, kind, at + count, size - at);
         System.arraycopy(ref, at, ref, at + count, size - at);
         System.arraycopy(len, at, len, at + count, size - at);

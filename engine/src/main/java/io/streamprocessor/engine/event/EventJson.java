@@ -6,7 +6,10 @@ import java.util.Arrays;
  * Encodes an event as one line of JSON, as sinks write it:
  * {@code {"id":..,"type":..,"source":..,"timestamp":..,"receivedAt":..,"data":{..}}}.
  * Integers and numbers that arrived as text are written without allocating; a non-integral
- * number computed by a transform is formatted with {@link Double#toString(double)}.
+ * number computed by a transform is formatted with {@link Double#toString(double)}. After each
+ * encoding, the positions of the id, type and source strings (between their quotes, still
+ * escaped) and of the data object are known, so a sink can take them out of the line without
+ * parsing it.
  *
  * <p>Not thread-safe: one instance per sink thread; the buffer is reused by each call.
  */
@@ -14,6 +17,14 @@ public final class EventJson {
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private byte[] buf = new byte[1024];
     private int pos;
+    /** Start and end (exclusive) of the id, type and source text between their quotes, and of the data object. */
+    private int idStart;
+    private int idEnd;
+    private int typeStart;
+    private int typeEnd;
+    private int sourceStart;
+    private int sourceEnd;
+    private int dataStart;
 
     /** Encodes the event; the result is {@link #buffer()}{@code [0, length)}. */
     public int encode(EventView view) {
@@ -34,15 +45,22 @@ public final class EventJson {
         } else {
             raw("null");
         }
+        idStart = 7;
+        idEnd = buf[pos - 1] == '"' ? pos - 1 : 7;
         raw(",\"type\":");
+        typeStart = pos + 1;
         quoted(text, e.typeOff, e.typeLen);
+        typeEnd = pos - 1;
         raw(",\"source\":");
+        sourceStart = pos + 1;
         quoted(text, e.sourceOff, e.sourceLen);
+        sourceEnd = pos - 1;
         raw(",\"timestamp\":");
         number(e.timestamp);
         raw(",\"receivedAt\":");
         number(e.receivedAt);
         raw(",\"data\":");
+        dataStart = pos;
         data(e.data);
         put((byte) '}');
         return pos;
@@ -54,6 +72,42 @@ public final class EventJson {
 
     public int length() {
         return pos;
+    }
+
+    /** Where the id's text starts in {@link #buffer()}: after its opening quote, still escaped. */
+    public int idStart() {
+        return idStart;
+    }
+
+    /** Where the id's text ends (exclusive), before its closing quote. */
+    public int idEnd() {
+        return idEnd;
+    }
+
+    public int typeStart() {
+        return typeStart;
+    }
+
+    public int typeEnd() {
+        return typeEnd;
+    }
+
+    public int sourceStart() {
+        return sourceStart;
+    }
+
+    public int sourceEnd() {
+        return sourceEnd;
+    }
+
+    /** Where the data object starts in {@link #buffer()}: its opening brace. */
+    public int dataStart() {
+        return dataStart;
+    }
+
+    /** Where the data object ends (exclusive): after its closing brace, before the line's. */
+    public int dataEnd() {
+        return pos - 1;
     }
 
     private void data(DataTape d) {

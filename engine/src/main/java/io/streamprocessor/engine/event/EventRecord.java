@@ -77,12 +77,6 @@ public final class EventRecord {
         begin(0L);
     }
 
-    /** Heap bytes of one record as first built, before any event grew its arrays: for sizing a ring. */
-    public static long initialHeapBytes() {
-        // the record, its four flyweights and the data writer, the text arena, the tape and its arrays
-        return 160 + 4 * 16 + 16 + INITIAL_TEXT + 16 + 64 + DataTape.initialHeapBytes();
-    }
-
     /**
      * Clears the record for a new event and returns its writer. Called by the producer right after
      * claiming the slot.

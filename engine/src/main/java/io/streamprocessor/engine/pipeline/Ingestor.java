@@ -28,6 +28,8 @@ public final class Ingestor {
     private long lo;
     private long hi = -1;
     private int claimed;
+    private static final String FULL = "pipeline full, retry later";
+    private String refusal;
 
     Ingestor(RingBuffer<Slot> ring, StreamProcessor processor, Clock clock) {
         this.ring = ring;
@@ -54,12 +56,23 @@ public final class Ingestor {
         if (claimed != 0) {
             throw new IllegalStateException("previous claim of " + claimed + " slots not published");
         }
-        if (n <= 0 || n > ring.getBufferSize() || !processor.isAccepting()) {
+        if (n <= 0 || n > ring.getBufferSize()) {
+            refusal = "more events than the pipeline holds";
+            return false;
+        }
+        if (!processor.isAccepting()) {
+            refusal = "shutting down, retry later";
+            return false;
+        }
+        String sink = processor.sinkRefusing(n);
+        if (sink != null) {
+            refusal = "sink " + sink + " is behind, retry later";
             return false;
         }
         try {
             hi = ring.tryNext(n);
         } catch (InsufficientCapacityException e) {
+            refusal = FULL;
             return false;
         }
         lo = hi - n + 1;
@@ -72,6 +85,14 @@ public final class Ingestor {
             ring.get(lo + i).begin(request, i, receivedAt, arrivalNanos);
         }
         return true;
+    }
+
+    /**
+     * Why the last {@link #claim} returned false, in words for a client, e.g.
+     * {@code pipeline full, retry later} or {@code sink file is behind, retry later}.
+     */
+    public String refusal() {
+        return refusal;
     }
 
     /** The writer of the i-th claimed slot's event. */

@@ -51,7 +51,7 @@ public record ProcessorSettings(
 
     /**
      * Heap one ring slot takes before any event has been written into it, in bytes: the
-     * {@code EventSlot} object and its text arena (128 bytes), its {@code DataTape} object with
+     * {@code Slot}, its {@code EventRecord} with its flyweights and text arena (128 bytes), its {@code DataTape} object with
      * the tape's initial arrays (32 tokens of kind, ref, len and bits; a 256-byte string arena; the
      * 64-entry container stack), and the ring's reference to the slot. Measured on a 64-bit JVM
      * with compressed references by {@code ProcessorSettingsTest}. Slots grow with the events

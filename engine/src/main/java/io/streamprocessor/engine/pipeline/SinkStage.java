@@ -2,6 +2,7 @@ package io.streamprocessor.engine.pipeline;
 
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.sink.Sink;
+import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.Counter;
 
 /**
@@ -9,17 +10,34 @@ import io.streamprocessor.engine.stats.Counter;
  * each batch. A sink that throws is counted and reported; the other sinks and the pipeline go on.
  * In the per-stage topology this runs beside the window stage: it reads only the verdict of the
  * stages before both, never whether the window stage found the event late.
+ *
+ * <p>Counts per sink are written by the stage's thread and read by any thread.
  */
 final class SinkStage implements Stage {
     private final Sink[] sinks;
     private final ErrorHandler errors;
+    /** Events each sink took from its callback without an error. */
+    private final Counter[] handed;
+    /** Callbacks of each sink that threw. */
     final Counter[] failures;
+    /** Stage thread only: whether the sink's last callback threw. */
+    private final boolean[] down;
+    // Read by any thread, under this stage's monitor; written at a failure and at batch ends.
+    private final String[] lastError;
+    private final long[] lastErrorAt;
+    private final boolean[] failing;
 
     SinkStage(Sink[] sinks, ErrorHandler errors) {
         this.sinks = sinks;
         this.errors = errors;
+        this.handed = new Counter[sinks.length];
         this.failures = new Counter[sinks.length];
+        this.down = new boolean[sinks.length];
+        this.lastError = new String[sinks.length];
+        this.lastErrorAt = new long[sinks.length];
+        this.failing = new boolean[sinks.length];
         for (int i = 0; i < sinks.length; i++) {
+            handed[i] = new Counter();
             failures[i] = new Counter();
         }
     }
@@ -33,9 +51,10 @@ final class SinkStage implements Stage {
         for (int i = 0; i < sinks.length; i++) {
             try {
                 sinks[i].onEvent(e);
+                handed[i].increment();
+                down[i] = false;
             } catch (Throwable t) {
-                failures[i].increment();
-                errors.onError("sink " + sinks[i].name(), t);
+                failed(i, t);
             }
         }
     }
@@ -46,10 +65,49 @@ final class SinkStage implements Stage {
             try {
                 sinks[i].onEndOfBatch();
             } catch (Throwable t) {
-                failures[i].increment();
-                errors.onError("sink " + sinks[i].name(), t);
+                failed(i, t);
             }
+            handed[i].publish();
             failures[i].publish();
+            if (down[i] != failing[i]) {
+                synchronized (this) {
+                    failing[i] = down[i];
+                }
+            }
         }
+    }
+
+    private void failed(int i, Throwable t) {
+        failures[i].increment();
+        down[i] = true;
+        synchronized (this) {
+            lastError[i] = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            lastErrorAt[i] = System.currentTimeMillis();
+            failing[i] = true;
+        }
+        errors.onError("sink " + sinks[i].name(), t);
+    }
+
+    /**
+     * The status of sink {@code i}: its own when it keeps one (adding the callbacks that threw),
+     * else the counts of its callbacks. Any thread.
+     */
+    SinkStatus status(int i) {
+        SinkStatus own = sinks[i].status();
+        long thrown = failures[i].get();
+        String error;
+        long at;
+        boolean down;
+        synchronized (this) {
+            error = lastError[i];
+            at = lastErrorAt[i];
+            down = failing[i];
+        }
+        if (own == null) {
+            return new SinkStatus(handed[i].get(), thrown, 0, 0, error, at, down);
+        }
+        boolean ownIsLater = own.lastErrorAt() >= at;
+        return new SinkStatus(own.written(), own.failed() + thrown, own.dropped(), own.buffered(),
+            ownIsLater ? own.lastError() : error, ownIsLater ? own.lastErrorAt() : at, own.failing() || down);
     }
 }

@@ -10,6 +10,7 @@ import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.event.Interner;
 import io.streamprocessor.engine.event.Validator;
 import io.streamprocessor.engine.sink.Sink;
+import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.LatencyRecorder;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
@@ -128,10 +129,26 @@ public final class StreamProcessor implements AutoCloseable {
         return new ProcessorSettings.Builder();
     }
 
-    /** Starts the stage threads. */
+    /**
+     * Starts the sinks, then the stage threads.
+     *
+     * @throws IllegalStateException when a sink cannot start (its cause says why); the sinks
+     *                               already started are closed
+     */
     public synchronized StreamProcessor start() {
         if (state != State.NEW) {
             throw new IllegalStateException("processor already started");
+        }
+        List<Sink> sinks = settings.sinks();
+        for (int i = 0; i < sinks.size(); i++) {
+            try {
+                sinks.get(i).start();
+            } catch (Exception e) {
+                for (int j = 0; j < i; j++) {
+                    closeQuietly(sinks.get(j));
+                }
+                throw new IllegalStateException("sink " + sinks.get(i).name() + " cannot start: " + e.getMessage(), e);
+            }
         }
         if (disruptor != null) {
             disruptor.start();
@@ -193,6 +210,11 @@ public final class StreamProcessor implements AutoCloseable {
         }
         long last = window.lastProcessedAt.get();
         Histogram h = latency.snapshot();
+        Map<String, SinkStatus> sinks = currentSinkStatuses();
+        long buffered = 0;
+        for (SinkStatus s : sinks.values()) {
+            buffered += s.buffered();
+        }
         return new StatsSnapshot(
             validate.received.get(),
             window.processed.get(),
@@ -202,7 +224,8 @@ public final class StreamProcessor implements AutoCloseable {
             throughput,
             last == Long.MIN_VALUE ? null : last,
             metrics,
-            bufferSize(),
+            buffered,
+            sinks,
             h.getTotalCount() == 0 ? 0.0 : h.getMean() / 1000.0,
             h.getValueAtPercentile(50) / 1000.0,
             h.getValueAtPercentile(90) / 1000.0,
@@ -221,13 +244,41 @@ public final class StreamProcessor implements AutoCloseable {
         return types.name((int) (key >>> 32)) + ":" + sources.name((int) key);
     }
 
-    /** Events held in sink buffers, not yet written. */
-    public long bufferSize() {
-        long n = 0;
-        for (Sink s : settings.sinks()) {
-            n += s.buffered();
+    /**
+     * What each sink has written, failed, dropped and holds, by name, in the order they were added,
+     * reflecting every event published before the call.
+     */
+    public Map<String, SinkStatus> sinkStatuses() {
+        awaitCaughtUp();
+        return currentSinkStatuses();
+    }
+
+    /** As {@link #sinkStatuses()}, as things stand, without waiting: for health checks. */
+    private Map<String, SinkStatus> currentSinkStatuses() {
+        Map<String, SinkStatus> result = new LinkedHashMap<>();
+        List<Sink> sinks = settings.sinks();
+        for (int i = 0; i < sinks.size(); i++) {
+            result.put(sinks.get(i).name(), sinkStage.status(i));
         }
-        return n;
+        return result;
+    }
+
+    /**
+     * Whether every sink can take {@code events} more events on top of those already in the ring;
+     * when one cannot, its name (for the refusal), else null. Any thread.
+     */
+    String sinkRefusing(int events) {
+        List<Sink> sinks = settings.sinks();
+        if (sinks.isEmpty()) {
+            return null;
+        }
+        long incoming = events + ringUsed();
+        for (int i = 0; i < sinks.size(); i++) {
+            if (!sinks.get(i).admits(incoming)) {
+                return sinks.get(i).name();
+            }
+        }
+        return null;
     }
 
     /** The pipeline's health: accepting, not too full, and no sink failing. */
@@ -243,25 +294,13 @@ public final class StreamProcessor implements AutoCloseable {
         if (used * 10 > capacity * 9L) {
             return new Health(Health.Status.DEGRADED, "pipeline over 90% full");
         }
-        List<Sink> sinks = settings.sinks();
-        for (int i = 0; i < sinks.size(); i++) {
-            String failure = sinks.get(i).failure();
-            if (failure != null) {
-                return new Health(Health.Status.DEGRADED, "sink " + sinks.get(i).name() + " failing: " + failure);
+        for (Map.Entry<String, SinkStatus> e : currentSinkStatuses().entrySet()) {
+            SinkStatus s = e.getValue();
+            if (s.failing()) {
+                return new Health(Health.Status.DEGRADED, "sink " + e.getKey() + " failing: " + s.lastError());
             }
         }
         return new Health(Health.Status.HEALTHY, null);
-    }
-
-    /** Failures counted per sink, by name. */
-    public Map<String, Long> sinkFailures() {
-        awaitCaughtUp();
-        Map<String, Long> result = new LinkedHashMap<>();
-        List<Sink> sinks = settings.sinks();
-        for (int i = 0; i < sinks.size(); i++) {
-            result.merge(sinks.get(i).name(), sinkStage.failures[i].get(), Long::sum);
-        }
-        return result;
     }
 
     /**
@@ -311,13 +350,17 @@ public final class StreamProcessor implements AutoCloseable {
                 drainInline();
             }
             for (Sink s : settings.sinks()) {
-                try {
-                    s.close();
-                } catch (Exception e) {
-                    settings.errorHandler().onError("sink " + s.name(), e);
-                }
+                closeQuietly(s);
             }
             state = State.CLOSED;
+        }
+    }
+
+    private void closeQuietly(Sink s) {
+        try {
+            s.close();
+        } catch (Exception e) {
+            settings.errorHandler().onError("sink " + s.name(), e);
         }
     }
 

@@ -7,49 +7,59 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes each processed event as a line of JSON to a stream (standard output by default),
- * flushing at the end of each ring batch. For debugging and demos: it writes on the sink
- * thread, so a slow terminal slows the sink stage.
+ * Writes processed events as lines of JSON to a stream (standard output by default), flushing at
+ * the end of each ring batch. For debugging and demos: it writes on the sink thread, so a slow
+ * terminal slows the sink stage. A sample rate below 1 writes only that share of the events,
+ * evenly spread (0.01: every hundredth), so a busy stream cannot flood a terminal.
  */
 public final class ConsoleSink implements Sink {
+    private final String name;
     private final OutputStream out;
+    private final double sampleRate;
     private final EventJson json = new EventJson();
-    private volatile String failure;
+    /** Share of an event owed to the output; an event is written each time it reaches 1. */
+    private double owed;
 
     public ConsoleSink() {
-        this(System.out);
+        this("console", System.out, 1.0);
     }
 
     public ConsoleSink(OutputStream out) {
+        this("console", out, 1.0);
+    }
+
+    /**
+     * @param sampleRate the share of events written, in (0, 1]
+     */
+    public ConsoleSink(String name, OutputStream out, double sampleRate) {
+        if (!(sampleRate > 0 && sampleRate <= 1)) {
+            throw new IllegalArgumentException("console sample rate must be in (0, 1], got " + sampleRate);
+        }
+        this.name = name;
         this.out = out;
+        this.sampleRate = sampleRate;
     }
 
     @Override
     public String name() {
-        return "console";
+        return name;
     }
 
     @Override
     public void onEvent(EventView event) throws IOException {
-        int n = json.encode(event);
-        try {
-            out.write(json.buffer(), 0, n);
-            out.write('\n');
-            failure = null;
-        } catch (IOException e) {
-            failure = "console: " + e.getMessage();
-            throw e;
+        owed += sampleRate;
+        if (owed < 1.0) {
+            return;
         }
+        owed -= 1.0;
+        int n = json.encode(event);
+        out.write(json.buffer(), 0, n);
+        out.write('\n');
     }
 
     @Override
     public void onEndOfBatch() throws IOException {
         out.flush();
-    }
-
-    @Override
-    public String failure() {
-        return failure;
     }
 
     @Override

@@ -10,15 +10,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * any thread.
  */
 public final class MetricsSink implements Sink {
+    private final String name;
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong withValue = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private long pendingEvents;
     private long pendingValues;
 
+    public MetricsSink() {
+        this("metrics");
+    }
+
+    public MetricsSink(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return "metrics";
+        return name;
     }
 
     @Override

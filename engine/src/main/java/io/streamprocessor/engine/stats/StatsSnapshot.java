@@ -1,5 +1,7 @@
 package io.streamprocessor.engine.stats;
 
+import io.streamprocessor.engine.sink.SinkStatus;
+
 import java.util.Map;
 
 /**
@@ -8,7 +10,8 @@ import java.util.Map;
  *
  * @param lastProcessedAt server epoch ms of the last processed event, null before any
  * @param metrics         processed events per {@code type:source}, bounded, overflow under {@code _other}
- * @param bufferSize      events held in sink buffers, not yet written
+ * @param bufferSize      events held in sink buffers, not yet written (the sum of the sinks' {@code buffered})
+ * @param sinks           each sink's counts and health, by name, in the order the sinks were added
  * @param ringCapacity    slots in the ring
  * @param ringUsed        slots published but not yet through every stage
  */
@@ -22,6 +25,7 @@ public record StatsSnapshot(
     Long lastProcessedAt,
     Map<String, Long> metrics,
     long bufferSize,
+    Map<String, SinkStatus> sinks,
     double avgProcessingTime,
     double p50,
     double p90,

@@ -38,6 +38,18 @@ class EventRecordTest {
     }
 
     @Test
+    void theEncodingTellsWhereEachFieldIs() {
+        MutableEvent slot = slot("{\"value\":42,\"q\":\"a\\\"b\"}");
+        slot.record.writer().source("web \"1\"");
+        EventJson json = new EventJson();
+        String line = new String(json.buffer(), 0, json.encode(slot), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("e-1", line.substring(json.idStart(), json.idEnd()));
+        assertEquals("metric", line.substring(json.typeStart(), json.typeEnd()));
+        assertEquals("web \\\"1\\\"", line.substring(json.sourceStart(), json.sourceEnd()), "escaped as in the line");
+        assertEquals("{\"value\":42,\"q\":\"a\\\"b\"}", line.substring(json.dataStart(), json.dataEnd()));
+    }
+
+    @Test
     void textFieldsKeepNonAsciiAndAreEscaped() {
         EventRecord record = new EventRecord(VALUE, 4096, 65536);
         EventView slot = record.view();

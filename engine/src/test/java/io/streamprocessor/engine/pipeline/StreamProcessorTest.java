@@ -284,11 +284,6 @@ class StreamProcessorTest {
             public void onEvent(EventView event) {
                 throw new IllegalStateException("down");
             }
-
-            @Override
-            public String failure() {
-                return "down";
-            }
         };
         List<String> errors = new ArrayList<>();
         try (StreamProcessor p = StreamProcessor.builder().addSink(failing).addSink(healthy)
@@ -302,9 +297,13 @@ class StreamProcessorTest {
             for (int i = 0; i < 10; i++) {
                 assertEquals(1, ingest(in, "metric", "s", T0 + i, 1.0).await().processed());
             }
-            assertEquals(10L, p.sinkFailures().get("flaky"));
+            assertEquals(10L, p.sinkStatuses().get("flaky").failed());
             assertEquals(StreamProcessor.Health.Status.DEGRADED, p.health().status());
-            assertTrue(p.health().reason().contains("flaky"));
+            assertTrue(p.health().reason().contains("flaky"), p.health().reason());
+            assertTrue(p.health().reason().contains("down"), "names the error: " + p.health().reason());
+            assertEquals(0L, p.sinkStatuses().get("flaky").written());
+            assertEquals(10L, p.sinkStatuses().get("metrics").written());
+            assertFalse(p.sinkStatuses().get("metrics").failing());
             p.close();
             assertEquals(10, healthy.events());
             synchronized (errors) {

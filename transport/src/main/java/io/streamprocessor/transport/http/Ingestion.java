@@ -35,7 +35,6 @@ import java.io.IOException;
  */
 @ChannelHandler.Sharable
 final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.Finisher {
-    private static final String FULL = "pipeline full, retry later";
     private final ServerContext server;
 
     Ingestion(ServerContext server) {
@@ -69,7 +68,7 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
         Ingestor in = io.ingestor();
         ex.finisher = this;
         if (!in.claim(1, ex, arrivalNanos)) {
-            ex.respond(Responses.busy(ex.alloc(), FULL));
+            ex.respond(Responses.busy(ex.alloc(), in.refusal()));
             return;
         }
         decodeAndPublish(ex, in, io.decoder(), body, 0);
@@ -106,7 +105,7 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
         Ingestor in = io.ingestor();
         ex.finisher = this;
         if (!in.claim(n, ex, arrivalNanos)) {
-            ex.respond(Responses.busy(ex.alloc(), FULL));
+            ex.respond(Responses.busy(ex.alloc(), in.refusal()));
             return;
         }
         decodeAndPublish(ex, in, decoder, body, n);

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.streamprocessor.engine.pipeline.IngestRequest;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
 
@@ -91,7 +92,7 @@ public final class JsonBodies {
         g.writeEndObject();
     }
 
-    /** {@code {"stats":{...},"metrics":{...},"bufferSize":n}}. */
+    /** {@code {"stats":{...},"metrics":{...},"bufferSize":n,"sinks":{...}}}. */
     public static ByteBuf stats(ByteBuf buf, StatsSnapshot s) {
         return write(buf, g -> {
             g.writeStartObject();
@@ -127,6 +128,30 @@ public final class JsonBodies {
             }
             g.writeEndObject();
             g.writeNumberField("bufferSize", s.bufferSize());
+            g.writeObjectFieldStart("sinks");
+            for (Map.Entry<String, SinkStatus> e : s.sinks().entrySet()) {
+                SinkStatus k = e.getValue();
+                g.writeObjectFieldStart(e.getKey());
+                g.writeStringField("status", k.failing() ? "failing" : "ok");
+                g.writeNumberField("written", k.written());
+                g.writeNumberField("failed", k.failed());
+                g.writeNumberField("dropped", k.dropped());
+                g.writeNumberField("buffered", k.buffered());
+                g.writeFieldName("lastError");
+                if (k.lastError() == null) {
+                    g.writeNull();
+                } else {
+                    g.writeString(k.lastError());
+                }
+                g.writeFieldName("lastErrorAt");
+                if (k.lastErrorAt() == 0) {
+                    g.writeNull();
+                } else {
+                    g.writeNumber(k.lastErrorAt());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
             g.writeEndObject();
         });
     }

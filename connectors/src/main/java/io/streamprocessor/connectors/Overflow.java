@@ -1,0 +1,23 @@
+package io.streamprocessor.connectors;
+
+/** What a sink does when its buffer is full. */
+public enum Overflow {
+    /**
+     * Refuse new requests (503 with {@code Retry-After}) until the sink drains; nothing of a refused
+     * request is taken, and nothing accepted is lost.
+     */
+    BACKPRESSURE("backpressure"),
+    /** Drop the events that do not fit, counting each one in the sink's {@code dropped}. */
+    DROP("drop");
+
+    private final String configName;
+
+    Overflow(String configName) {
+        this.configName = configName;
+    }
+
+    /** The name in the configuration file: {@code backpressure}, {@code drop}. */
+    public String configName() {
+        return configName;
+    }
+}
