@@ -26,6 +26,10 @@ final class SinkStage implements Stage {
     private final String[] lastError;
     private final long[] lastErrorAt;
     private final boolean[] failing;
+    /** Stage thread: the position of the last event of the batch so far, handed to the sinks or not. */
+    private long lastSeen = -1;
+    /** The position through which every event has been handed to the sinks, published at batch ends. */
+    private volatile long handedThrough = -1;
 
     SinkStage(Sink[] sinks, ErrorHandler errors) {
         this.sinks = sinks;
@@ -44,10 +48,11 @@ final class SinkStage implements Stage {
 
     @Override
     public void onEvent(Slot slot, long sequence) {
+        EventView e = slot.event.view();
+        lastSeen = e.position();
         if (slot.verdict != Outcome.PENDING) {
             return;
         }
-        EventView e = slot.event.view();
         for (int i = 0; i < sinks.length; i++) {
             try {
                 sinks[i].onEvent(e);
@@ -75,6 +80,41 @@ final class SinkStage implements Stage {
                 }
             }
         }
+        handedThrough = lastSeen;
+    }
+
+    /** Before the stage runs: every event up to {@code position} has been handed to the sinks (by a replay). */
+    void handedThrough(long position) {
+        lastSeen = position;
+        handedThrough = position;
+    }
+
+    /** Replay, before the stage runs: hands sink {@code i} an event from the journal. */
+    void replay(int i, EventView e) {
+        try {
+            sinks[i].onEvent(e);
+            handed[i].increment();
+            down[i] = false;
+        } catch (Throwable t) {
+            failed(i, t);
+        }
+    }
+
+    /** Replay, before the stage runs: the end of a batch of replayed events, for every sink. */
+    void replayEndOfBatch() {
+        long seen = lastSeen;
+        onEndOfBatch();
+        lastSeen = seen;
+    }
+
+    /**
+     * The position through which sink {@code i} has delivered every event, or given up on it and
+     * counted it: the events after it are handed to it again after a crash. Any thread.
+     */
+    long deliveredThrough(int i) {
+        long handed = handedThrough; // read first: the sink holds whatever was handed before it
+        long oldest = sinks[i].oldestUndelivered();
+        return oldest == Long.MAX_VALUE ? handed : Math.min(handed, oldest - 1);
     }
 
     private void failed(int i, Throwable t) {

@@ -60,6 +60,17 @@ public interface Sink extends AutoCloseable {
     }
 
     /**
+     * The {@linkplain io.streamprocessor.engine.event.EventView#position() position} of the oldest
+     * event this sink was handed and has not yet delivered for good (written, flushed, acknowledged),
+     * or {@link Long#MAX_VALUE} when it holds none: everything before it is delivered, so after a crash
+     * the journal hands the sink the events from there on again (at least once). A sink that delivers
+     * within its callbacks holds none and needs not override this. Any thread; must not block.
+     */
+    default long oldestUndelivered() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Flushes and delivers what the sink holds, within the processor's drain timeout, then releases
      * resources. Called once, by the thread closing the processor, after the ring has drained and
      * the last callback has returned; only when draining ran past the drain timeout may a stuck
