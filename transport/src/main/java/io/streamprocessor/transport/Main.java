@@ -61,7 +61,16 @@ public final class Main {
         ServerSettings settings = ServerSettings.from(config.settings());
         HttpServer server;
         try {
-            server = serve(config);
+            server = serve(config, listening -> {
+                if (config.journal() != null && holdsSegments(config.journal().dir())) {
+                    err.println(NAME + ": replaying the journal in " + config.journal().dir() + "; http://"
+                        + address(settings.host(), listening.port()) + " answers /health meanwhile and takes events once done");
+                }
+            });
+        } catch (CannotStart e) {
+            err.println(NAME + ": cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
         } catch (OutOfMemoryError e) {
             // The configuration check estimates the ring against the heap; this is the last resort
             // when the estimate was not enough, so the person sees what to change, not a stack trace.
@@ -107,14 +116,43 @@ public final class Main {
      * The host is resolved first, so a name that does not resolve fails the same way on every transport.
      */
     public static HttpServer serve(LoadedConfig config) throws InterruptedException, UnknownHostException {
+        return serve(config, server -> { });
+    }
+
+    /**
+     * As {@link #serve(LoadedConfig)}, calling {@code listening} once the server listens and before the
+     * processor starts: while the processor replays its journal the server already answers
+     * {@code /health} (503, saying so) and refuses events with 503 and {@code Retry-After}.
+     *
+     * @throws CannotStart when the processor cannot start (a damaged journal, a sink that cannot
+     *                     start); its message says why and what to do
+     */
+    public static HttpServer serve(LoadedConfig config, java.util.function.Consumer<HttpServer> listening)
+        throws InterruptedException, UnknownHostException {
         ServerSettings settings = ServerSettings.from(config.settings());
         InetAddress.getByName(settings.host());
-        StreamProcessor processor = config.processorBuilder().build().start();
+        StreamProcessor processor = config.processorBuilder().build();
+        HttpServer server;
         try {
-            return HttpServer.start(processor, settings);
+            server = HttpServer.start(processor, settings);
         } catch (Throwable e) { // Netty rethrows a failed bind's IOException unchecked
             processor.close();
             throw e;
+        }
+        listening.accept(server);
+        try {
+            processor.start();
+        } catch (IllegalStateException e) {
+            server.close();
+            throw new CannotStart(e.getMessage(), e);
+        }
+        return server;
+    }
+
+    /** The processor could not start; the message is for the person starting it. */
+    public static final class CannotStart extends RuntimeException {
+        CannotStart(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -145,6 +183,15 @@ public final class Main {
             return "permission denied; ports below 1024 need privileges: set server.port to 1024 or above";
         }
         return "the operating system refused the address; check server.host and server.port";
+    }
+
+    /** Whether {@code dir} holds journal segments to replay (a fresh start has none and says nothing of it). */
+    private static boolean holdsSegments(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".journal"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static String address(String host, int port) {

@@ -30,6 +30,8 @@ final class SinkStage implements Stage {
     private long lastSeen = -1;
     /** The position through which every event has been handed to the sinks, published at batch ends. */
     private volatile long handedThrough = -1;
+    /** The position of the last event this stage has passed, published per event (a release store): for admission. */
+    private final java.util.concurrent.atomic.AtomicLong passed = new java.util.concurrent.atomic.AtomicLong(-1);
 
     SinkStage(Sink[] sinks, ErrorHandler errors) {
         this.sinks = sinks;
@@ -51,6 +53,7 @@ final class SinkStage implements Stage {
         EventView e = slot.event.view();
         lastSeen = e.position();
         if (slot.verdict != Outcome.PENDING) {
+            passed.lazySet(lastSeen);
             return;
         }
         for (int i = 0; i < sinks.length; i++) {
@@ -62,6 +65,12 @@ final class SinkStage implements Stage {
                 failed(i, t);
             }
         }
+        passed.lazySet(lastSeen);
+    }
+
+    /** The position of the last event this stage has handed on (or skipped). Any thread. */
+    long passedThrough() {
+        return passed.get();
     }
 
     @Override
@@ -87,6 +96,7 @@ final class SinkStage implements Stage {
     void handedThrough(long position) {
         lastSeen = position;
         handedThrough = position;
+        passed.set(position);
     }
 
     /** Replay, before the stage runs: hands sink {@code i} an event from the journal. */

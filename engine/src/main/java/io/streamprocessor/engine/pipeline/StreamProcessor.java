@@ -423,7 +423,9 @@ public final class StreamProcessor implements AutoCloseable {
         if (sinks.isEmpty()) {
             return null;
         }
-        long incoming = events + ringUsed();
+        // The events on their way to the sinks: published, not yet past the sink stage (those past it
+        // are in the sinks' own counts, even while later stages still hold their slots).
+        long incoming = events + Math.max(0, positionBase + ring.getCursor() - sinkStage.passedThrough());
         for (int i = 0; i < sinks.size(); i++) {
             if (!sinks.get(i).admits(incoming)) {
                 return sinks.get(i).name();
