@@ -55,6 +55,11 @@ public final class BufferedSink implements Sink {
     /** Events still undelivered when shutdown gave up (closing thread, after the sink thread stopped). */
     private final AtomicLong abandoned = new AtomicLong();
 
+    /** The ring sequence of the last event written (sink thread): every event up to it is delivered. */
+    private volatile long writtenSequence = -1;
+    /** Sink thread: the ring sequence of the last event taken into the batch. */
+    private long takenSequence = -1;
+
     private volatile String lastError;
     private volatile long lastErrorAt;
     private volatile boolean failing;
@@ -148,6 +153,25 @@ public final class BufferedSink implements Sink {
         return accepted.get() - written.get() - abandoned.get();
     }
 
+    /**
+     * The position of the first event in the buffer, not yet written: a slot is not reused before
+     * the event in it is written (the buffer never holds more events than the ring has slots), so
+     * it is read while the written sequence stays put. Any thread.
+     */
+    @Override
+    public long oldestUndelivered() {
+        while (true) {
+            long w = writtenSequence;
+            if (ring.getCursor() <= w) {
+                return Long.MAX_VALUE;
+            }
+            long position = ring.get(w + 1).position;
+            if (writtenSequence == w) {
+                return position;
+            }
+        }
+    }
+
     @Override
     public SinkStatus status() {
         return new SinkStatus(written.get(), failed.get(), refused.get() + abandoned.get(), Math.max(0, bufferedNow()),
@@ -161,6 +185,7 @@ public final class BufferedSink implements Sink {
         int[] room = new int[1];
         EventPoller.Handler<EncodedEvent> take = (e, sequence, endOfBatch) -> {
             batch.add(e);
+            takenSequence = sequence;
             return --room[0] > 0;
         };
         Backoff backoff = new Backoff(settings.retryInitial(), settings.retryMax());
@@ -198,6 +223,7 @@ public final class BufferedSink implements Sink {
                 }
                 writer.write(batch);
                 written.lazySet(written.get() + batch.size());
+                writtenSequence = takenSequence;
                 batch.clear();
                 firstAt = 0;
                 backoff.reset();
