@@ -134,6 +134,8 @@ public final class Journal implements AutoCloseable {
     private volatile String refusal;
     private volatile boolean closing;
     private ScheduledExecutorService housekeeper;
+    /** A failure every write meets until cleared: how tests stand in for a full disk. */
+    private volatile IOException injectedFailure;
 
     private Journal(JournalSettings settings, Consumer<String> notices) throws IOException {
         this.settings = settings;
@@ -505,6 +507,10 @@ public final class Journal implements AutoCloseable {
         Segment s = current;
         while (batch.hasRemaining()) {
             try {
+                IOException injected = injectedFailure;
+                if (injected != null) {
+                    throw injected;
+                }
                 int n = channel.write(batch, s.size);
                 s.size += n;
             } catch (IOException e) {
@@ -602,6 +608,19 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             // a channel closed by a roll in between, or a disk error the writer will report
         }
+    }
+
+    /**
+     * Makes every write fail with {@code failure} until called with null, as a full disk would
+     * (the writes are retried meanwhile). For tests of what a full disk does; never needed otherwise.
+     */
+    public void injectWriteFailure(IOException failure) {
+        injectedFailure = failure;
+    }
+
+    /** Writes the sinks' checkpoint and deletes the segments no one needs now, as the housekeeping thread does every second. */
+    public void housekeepNow() {
+        housekeep();
     }
 
     private void housekeep() {

@@ -308,6 +308,11 @@ public final class StreamProcessor implements AutoCloseable {
         };
     }
 
+    /** The journal, or null without one (or before start). */
+    Journal journal() {
+        return journal;
+    }
+
     /** Added to ring sequences for events' positions. */
     long positionBase() {
         return positionBase;

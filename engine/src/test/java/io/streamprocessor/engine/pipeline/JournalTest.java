@@ -286,4 +286,91 @@ class JournalTest {
             assertEquals(received, p.stats().totalReceived());
         }
     }
+
+    @Test
+    void segmentsNoWindowAndNoSinkNeedsAreDeletedAndARestartStillHasEverything() throws Exception {
+        JournalSettings journal = JournalSettings.in(dir).withSegmentBytes(1 << 20);
+        ProcessorSettings.Builder b = builder(Topology.SINGLE, journal)
+            .window(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .retention(Duration.ofSeconds(1));
+        HoldingSink holding = new HoldingSink();
+        StatsSnapshot stats;
+        List<WindowResult> windows;
+        try (StreamProcessor p = b.addSink(holding).build().start()) {
+            Ingestor in = p.newIngestor();
+            // 300 s of event time, in order, over about five segments.
+            for (int k = 0; k < 40_000; k += 500) {
+                Events.Request r = new Events.Request();
+                assertTrue(in.claim(500, r), in.refusal());
+                for (int i = 0; i < 500; i++) {
+                    write(in.slot(i), "t" + (k + i) % 3, "s" + (k + i) % 7, T0 + (k + i) * 7L, (double) k + i).id("r" + (k + i));
+                }
+                in.publish();
+                r.await();
+            }
+            p.stats(); // everything through the stages
+            int before = segments().size();
+            assertTrue(before >= 4, "segments: " + before);
+            p.journal().housekeepNow();
+            assertEquals(before, segments().size(), "a sink holding the first event keeps every segment");
+            stats = p.stats();
+            windows = p.aggregations();
+        }
+        // The same name, now delivering: it gets the held events again, then nothing holds the segments.
+        int kept;
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).window(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .retention(Duration.ofSeconds(1)).addSink(new Sink() {
+                @Override
+                public String name() {
+                    return "held";
+                }
+
+                @Override
+                public void onEvent(EventView event) {
+                }
+            }).build().start()) {
+            int before = segments().size();
+            p.journal().housekeepNow();
+            kept = segments().size();
+            assertTrue(kept < before && kept <= 2, "only the segments with the last seconds of event time stay: " + kept + " of " + before);
+            assertSameState(stats, windows, p);
+        }
+        // Totals continue from the oldest segment kept; the windows come from the events in it.
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).window(Duration.ofSeconds(1), Duration.ofSeconds(1))
+            .retention(Duration.ofSeconds(1)).build().start()) {
+            assertSameState(stats, windows, p);
+        }
+    }
+
+    @Test
+    void aFullDiskHoldsAcknowledgementsAndRefusesEventsWithAReasonUntilThereIsRoom() throws Exception {
+        JournalSettings journal = JournalSettings.in(dir);
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
+            Ingestor in = p.newIngestor();
+            Events.ingest(in, "metric", "web", T0, 1.0).await();
+            p.journal().injectWriteFailure(new IOException("No space left on device"));
+            Events.Request waiting = Events.ingest(in, "metric", "web", T0, 2.0);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (p.journal().refusal() == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals("no space left for the journal, retry later", p.journal().refusal());
+            assertFalse(waiting.isDone(), "not acknowledged before it is written");
+            assertFalse(in.claim(1, new Events.Request()));
+            assertEquals("no space left for the journal, retry later", in.refusal());
+            StreamProcessor.Health h = p.health();
+            assertEquals(StreamProcessor.Health.Status.UNHEALTHY, h.status());
+            assertTrue(h.reason().contains("no space left for the journal"), h.reason());
+
+            p.journal().injectWriteFailure(null);
+            assertEquals(1, waiting.await().processed());
+            assertEquals(StreamProcessor.Health.Status.HEALTHY, p.health().status());
+            Events.ingest(in, "metric", "web", T0, 3.0).await();
+        }
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
+            assertEquals(3, p.stats().totalProcessed());
+        }
+        assertTrue(notices.stream().anyMatch(n -> n.contains("No space left on device")), notices.toString());
+        assertTrue(notices.stream().anyMatch(n -> n.contains("writing again")), notices.toString());
+    }
 }
