@@ -140,7 +140,16 @@ public final class BufferedSink implements Sink {
         }
     }
 
-    /** Under back-pressure: room for {@code events} more, counting those held now. Any thread. */
+    /** With overflow {@code journal}: full, it falls behind and the engine reads it back what it missed. */
+    @Override
+    public boolean catchesUpFromJournal() {
+        return settings.overflow() == Overflow.JOURNAL;
+    }
+
+    /**
+     * Under back-pressure: room for {@code events} more, counting those held now (with overflow
+     * {@code journal} the same, which the engine asks before handing it an event). Any thread.
+     */
     @Override
     public boolean admits(long events) {
         if (settings.overflow() == Overflow.DROP) {

@@ -94,6 +94,10 @@ public final class Journal implements AutoCloseable {
 
         /** Records with event times before this are no longer needed by any window. */
         long oldestNeededEventTime();
+
+        /** Called every 10 ms: a chance to move on work that waits for the pipeline's next batch. */
+        default void nudge() {
+        }
     }
 
     private static final class Segment {
@@ -399,6 +403,103 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the records from {@code fromPosition} on, as far as they are written, including those
+     * written after the cursor was made. For a sink catching up from the journal; use it on the
+     * writer's thread, after {@link #endOfBatch()}, which is what makes the records readable.
+     */
+    public Cursor cursor(long fromPosition) {
+        return new Cursor(fromPosition);
+    }
+
+    /** Reads records in order from a position; see {@link #cursor}. Not thread-safe. */
+    public final class Cursor implements AutoCloseable {
+        private final long from;
+        private Segment segment;
+        private ByteBuffer map;
+        private long mapped;
+        private int at;
+
+        private Cursor(long from) {
+            this.from = from;
+        }
+
+        /**
+         * Hands the next record at or after the cursor's first position (state records skipped) to
+         * {@code visitor}; false when every written record has been read.
+         */
+        public boolean next(Visitor visitor) throws IOException {
+            while (true) {
+                if (segment == null && !open()) {
+                    return false;
+                }
+                if (at >= mapped) {
+                    if (segment.size > mapped) {
+                        remap();
+                        continue;
+                    }
+                    Segment after = after(segment);
+                    if (after == null) {
+                        return false;
+                    }
+                    segment = after;
+                    mapped = 0;
+                    at = SEGMENT_HEADER;
+                    remap();
+                    continue;
+                }
+                int length = map.getInt(at);
+                byte kind = map.get(at + FRAME);
+                long position = map.getLong(at + FRAME + 1);
+                int payload = at + FRAME + RECORD_HEADER;
+                at += FRAME + length;
+                if (kind != STATE && position >= from) {
+                    visitor.onRecord(kind, position, map, payload, length - RECORD_HEADER);
+                    return true;
+                }
+            }
+        }
+
+        /** Finds the segment holding the first position. */
+        private boolean open() throws IOException {
+            synchronized (segments) {
+                for (int i = segments.size() - 1; i >= 0; i--) {
+                    if (segments.get(i).firstPosition <= from || i == 0) {
+                        segment = segments.get(i);
+                        break;
+                    }
+                }
+            }
+            if (segment == null) {
+                return false;
+            }
+            at = SEGMENT_HEADER;
+            remap();
+            return true;
+        }
+
+        private void remap() throws IOException {
+            long size = segment.size;
+            try (FileChannel ch = FileChannel.open(segment.path, StandardOpenOption.READ)) {
+                map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(LE);
+            }
+            mapped = size;
+        }
+
+        private Segment after(Segment s) {
+            synchronized (segments) {
+                int i = segments.indexOf(s);
+                return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
+            }
+        }
+
+        @Override
+        public void close() {
+            map = null;
+            segment = null;
+        }
+    }
+
     /** Bytes checked at opening. */
     public long replayedBytes() {
         return replayedBytes;
@@ -421,6 +522,13 @@ public final class Journal implements AutoCloseable {
             return t;
         });
         housekeeper.scheduleWithFixedDelay(this::housekeep, 1, 1, TimeUnit.SECONDS);
+        housekeeper.scheduleWithFixedDelay(() -> {
+            try {
+                needs.nudge();
+            } catch (Throwable t) {
+                notices.accept("journal: " + reason(t));
+            }
+        }, 10, 10, TimeUnit.MILLISECONDS);
         if (settings.fsync() == JournalSettings.Fsync.INTERVAL) {
             long every = settings.fsyncIntervalMillis();
             housekeeper.scheduleWithFixedDelay(this::forceQuietly, every, every, TimeUnit.MILLISECONDS);

@@ -91,6 +91,12 @@ public final class StreamProcessor implements AutoCloseable {
         this.window = new WindowStage(store, s.maxMetricKeys(), s.clock());
         this.sinkStage = new SinkStage(s.sinks().toArray(new Sink[0]), s.errorHandler());
         boolean journaled = s.journal() != null;
+        for (Sink sink : s.sinks()) {
+            if (sink.catchesUpFromJournal() && !journaled) {
+                throw new IllegalArgumentException("sink " + sink.name() + " catches up from the journal when full "
+                    + "(overflow journal), and there is no journal");
+            }
+        }
         this.journalStage = journaled ? new JournalStage(types, sources, s.maxMetricKeys()) : null;
         // The journal writes at the end of each batch: a completion stage on its thread holds its answers until then.
         CompletionStage completion = new CompletionStage(latency, journaled && s.topology() != Topology.PER_STAGE);
@@ -261,6 +267,13 @@ public final class StreamProcessor implements AutoCloseable {
             }
 
             @Override
+            public void nudge() {
+                if (sinkStage.anyBehind() && state == State.RUNNING) {
+                    endABatch();
+                }
+            }
+
+            @Override
             public long oldestNeededEventTime() {
                 long wm = journalStage.watermark();
                 if (wm == Long.MIN_VALUE) {
@@ -270,7 +283,25 @@ public final class StreamProcessor implements AutoCloseable {
                 return wm - w.retentionMillis() - w.sizeMillis() - w.slideMillis();
             }
         }, name + "-journal");
+        sinkStage.attach(journal, new EventRecord(FieldPath.of(settings.valuePath()), settings.maxDataTokens(),
+            settings.maxDataBytes()));
         replay = null;
+    }
+
+    /**
+     * Publishes a void slot, so the stages end a batch even with no traffic: a sink catching up from
+     * the journal moves on at batch ends. Skipped when the ring is full (batches are ending anyway).
+     */
+    private void endABatch() {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (com.lmax.disruptor.InsufficientCapacityException e) {
+            return;
+        }
+        ring.get(seq).markVoid();
+        ring.publish(seq);
+        afterPublish();
     }
 
     private void startSinks() {
@@ -432,6 +463,9 @@ public final class StreamProcessor implements AutoCloseable {
         // are in the sinks' own counts, even while later stages still hold their slots).
         long incoming = events + Math.max(0, positionBase + ring.getCursor() - sinkStage.passedThrough());
         for (int i = 0; i < sinks.size(); i++) {
+            if (journal != null && sinks.get(i).catchesUpFromJournal()) {
+                continue; // when full it falls behind and reads back from the journal; it never refuses
+            }
             if (!sinks.get(i).admits(incoming)) {
                 return sinks.get(i).name();
             }
