@@ -57,6 +57,8 @@ public final class BufferedSink implements Sink {
 
     /** The ring sequence of the last event written (sink thread): every event up to it is delivered. */
     private volatile long writtenSequence = -1;
+    /** Pipeline's sink thread: the ring sequence of the last event taken, published at the batch's end. */
+    private long taken = -1;
     /** Sink thread: the ring sequence of the last event taken into the batch. */
     private long takenSequence = -1;
 
@@ -107,14 +109,26 @@ public final class BufferedSink implements Sink {
             }
             // Back-pressure: admission keeps this rare (events already in flight when the buffer filled);
             // wait for the sink thread to make room, unless shutdown gave up on the target.
+            publishTaken();
             wakeDeliverer();
             LockSupport.parkNanos(200_000);
             seq = claim();
         }
         json.encode(event);
         ring.get(seq).set(event, json);
-        ring.publish(seq);
+        taken = seq;
         accepted.lazySet(accepted.get() + 1);
+    }
+
+    /**
+     * Makes the events taken so far visible to the sink's thread. Done at the end of the batch, after
+     * the journal has written it, so the target never gets an event a crash could leave unjournaled
+     * (except while waiting for room under back-pressure, which publishes early rather than wait on itself).
+     */
+    private void publishTaken() {
+        if (taken > ring.getCursor()) {
+            ring.publish(taken);
+        }
     }
 
     /** The next slot of the buffer, or -1 when it holds {@code bufferEvents} already. */
@@ -131,6 +145,7 @@ public final class BufferedSink implements Sink {
 
     @Override
     public void onEndOfBatch() {
+        publishTaken();
         wakeDeliverer();
     }
 
