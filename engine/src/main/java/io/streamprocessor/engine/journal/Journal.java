@@ -66,6 +66,7 @@ public final class Journal implements AutoCloseable {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.journal");
     private static final String CHECKPOINT = "sinks.checkpoint";
+    private static final long CHECKPOINT_MILLIS = 100;
     private static final int BATCH_BYTES = 1 << 20;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -138,6 +139,8 @@ public final class Journal implements AutoCloseable {
     private volatile String refusal;
     private volatile boolean closing;
     private ScheduledExecutorService housekeeper;
+    /** What the checkpoint file holds; guarded by this. */
+    private String lastCheckpoint;
     /** A failure every write meets until cleared: how tests stand in for a full disk. */
     private volatile IOException injectedFailure;
 
@@ -522,6 +525,15 @@ public final class Journal implements AutoCloseable {
             return t;
         });
         housekeeper.scheduleWithFixedDelay(this::housekeep, 1, 1, TimeUnit.SECONDS);
+        // The sinks' positions more often than retention: what a crash hands a sink again is what it
+        // delivered since the last checkpoint.
+        housekeeper.scheduleWithFixedDelay(() -> {
+            try {
+                writeCheckpoint();
+            } catch (Throwable t) {
+                notices.accept("journal: cannot write the sinks' checkpoint: " + reason(t));
+            }
+        }, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
         housekeeper.scheduleWithFixedDelay(() -> {
             try {
                 needs.nudge();
@@ -784,12 +796,17 @@ public final class Journal implements AutoCloseable {
         return positions;
     }
 
-    /** Writes the sinks' positions, atomically. */
+    /** Writes the sinks' positions, atomically, when they changed since the last time. */
     synchronized void writeCheckpoint() throws IOException {
         StringBuilder text = new StringBuilder();
         for (Map.Entry<String, Long> e : needs.sinkPositions().entrySet()) {
             text.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
         }
+        String now = text.toString();
+        if (now.equals(lastCheckpoint)) {
+            return;
+        }
+        lastCheckpoint = now;
         Path tmp = dir.resolve(CHECKPOINT + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         try {
