@@ -10,11 +10,12 @@ import java.nio.ByteOrder;
  * had when it was first processed.
  *
  * <pre>
- * receivedAt:i64 timestamp:i64 id:u16+bytes type:u16+bytes source:u16+bytes tokens:i32 token*
+ * receivedAt:i64 timestamp:i64 id type:u16+bytes source:u16+bytes tokens:i32 token*
+ * id    = u16+bytes | (0x8000|u16)+prefix number:i64   (a generated id: its prefix, and its number in binary)
  * token = kind:u8 [ NAME/STRING: len:i32 bytes | INTEGER: i64 | FLOAT: bits:i64 len:i32 bytes ]
  * </pre>
  *
- * The id is stored as its text (a generated id as prefix and number), numbers with the text they
+ * The id is stored as its text (a generated one as prefix and number, its digits made on replay), numbers with the text they
  * arrived as, and the tape's tokens in document order, derived fields included. Little-endian.
  *
  * <p>Stateless apart from a scratch array: one instance per thread.
@@ -22,6 +23,8 @@ import java.nio.ByteOrder;
 public final class EventCodec {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final int DIGITS = 20;
+    /** Set in an id's length when it is a generated one: prefix, then the number as 8 bytes. */
+    private static final int GENERATED = 0x8000;
 
     private byte[] scratch = new byte[256];
 
@@ -41,12 +44,12 @@ public final class EventCodec {
         out.putLong(at + 8, e.timestamp);
         at += 16;
         if (e.generatedIdPrefix != null) {
+            // A generated id as its prefix and its number in binary: the digits are made on replay.
             byte[] prefix = e.generatedIdPrefix;
-            int digitsAt = at + 2 + prefix.length;
+            out.putShort(at, (short) (GENERATED | prefix.length));
             out.put(at + 2, prefix);
-            int digits = putDigits(out, digitsAt, e.generatedIdNumber);
-            out.putShort(at, (short) (prefix.length + digits));
-            at = digitsAt + digits;
+            out.putLong(at + 2 + prefix.length, e.generatedIdNumber);
+            at += 2 + prefix.length + 8;
         } else {
             at = text(out, at, e.text, e.idOff, e.idLen);
         }
@@ -88,17 +91,17 @@ public final class EventCodec {
         return at - offset;
     }
 
-    /** Writes a non-negative number's decimal digits; returns how many. */
-    private static int putDigits(ByteBuffer out, int at, long n) {
-        int digits = 1;
-        for (long rest = n / 10; rest > 0; rest /= 10) {
-            digits++;
+    /** Appends a non-negative number's decimal digits to the record's text. */
+    private static void putDigits(EventRecord e, long n) {
+        String digits = Long.toString(n);
+        int start = e.textSize;
+        if (start + digits.length() > e.text.length) {
+            e.text = java.util.Arrays.copyOf(e.text, Math.max(e.text.length * 2, start + digits.length()));
         }
-        for (int i = at + digits - 1; i >= at; i--) {
-            out.put(i, (byte) ('0' + n % 10));
-            n /= 10;
+        for (int i = 0; i < digits.length(); i++) {
+            e.text[start + i] = (byte) digits.charAt(i);
         }
-        return digits;
+        e.textSize = start + digits.length();
     }
 
     private static int text(ByteBuffer out, int at, byte[] text, int off, int len) {
@@ -126,10 +129,20 @@ public final class EventCodec {
         e.hasTimestamp = true;
         int at = offset + 16;
         int len = in.getShort(at) & 0xFFFF;
-        e.idOff = putText(e, in, at + 2, len);
-        e.idLen = len;
-        e.idChars = len;
-        at += 2 + len;
+        if ((len & GENERATED) != 0) {
+            len &= ~GENERATED;
+            long number = in.getLong(at + 2 + len);
+            int start = putText(e, in, at + 2, len);
+            putDigits(e, number);
+            e.idOff = start;
+            e.idLen = e.textSize - start;
+            at += 2 + len + 8;
+        } else {
+            e.idOff = putText(e, in, at + 2, len);
+            e.idLen = len;
+            at += 2 + len;
+        }
+        e.idChars = e.idLen;
         len = in.getShort(at) & 0xFFFF;
         e.typeOff = putText(e, in, at + 2, len);
         e.typeLen = len;

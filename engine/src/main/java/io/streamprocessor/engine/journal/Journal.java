@@ -43,7 +43,7 @@ import java.util.zip.CRC32C;
  * records of the segments before it add up to, so segments no one needs any more can be deleted.
  *
  * <p>Writes are positional ({@link FileChannel#write(ByteBuffer, long)}): records are gathered in a
- * direct buffer and written once per ring batch ({@link #endOfBatch()}), so a record is in the
+ * heap buffer and written once per ring batch ({@link #endOfBatch()}), so a record is in the
  * operating system's cache, and survives the process dying, once that returns. A full disk is an
  * {@link IOException} to retry, never a crash of the process (as a store into a memory-mapped file
  * with no block behind it would be).
@@ -125,7 +125,7 @@ public final class Journal implements AutoCloseable {
     private final List<Segment> segments = new ArrayList<>();
     private final Map<String, Long> checkpoint;
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_BYTES).order(LE);
+    private ByteBuffer batch = ByteBuffer.allocate(BATCH_BYTES).order(LE);
     private int batchSize;
     private long nextPosition;
     /** The largest event time committed to the current segment, published to it by {@link #flush}. */
@@ -569,7 +569,7 @@ public final class Journal implements AutoCloseable {
         }
         flush();
         if (need > batch.capacity()) {
-            batch = ByteBuffer.allocateDirect(Math.max(need, batch.capacity() * 2)).order(LE);
+            batch = ByteBuffer.allocate(Math.max(need, batch.capacity() * 2)).order(LE);
         }
     }
 

@@ -101,6 +101,9 @@ final class JournalReplay implements Journal.Visitor {
         validator.restore(record);
         EventView e = record.view();
         totals.count(kind, e);
+        if (totals.sharedMetrics) {
+            totals.metrics.count(e.typeId(), e.sourceId()); // the window stage's own count, which replay stands in for
+        }
         long eventTime = Long.MIN_VALUE;
         if (kind == JournalStage.PROCESSED) {
             eventTime = e.timestamp();

@@ -35,11 +35,19 @@ final class JournalStage implements Stage, Journal.StateWriter {
     /** The largest event time journaled as processed: the windows' watermark, published once per batch. */
     private long watermark = Long.MIN_VALUE;
     private volatile long publishedWatermark = Long.MIN_VALUE;
+    private static final long NONE = Long.MAX_VALUE;
+    /** With shared metrics: the key of the event being journaled, which they count already. */
+    private long countedAhead = NONE;
 
-    JournalStage(Interner types, Interner sources, int maxMetricKeys) {
+    /**
+     * @param windowMetrics the window stage's metrics when it runs on this stage's thread, just
+     *                      before it (then they are exactly the journaled events' and are not
+     *                      counted twice), else null: this stage keeps its own
+     */
+    JournalStage(Interner types, Interner sources, int maxMetricKeys, MetricCounts windowMetrics) {
         this.types = types;
         this.sources = sources;
-        this.totals = new Totals(maxMetricKeys);
+        this.totals = new Totals(maxMetricKeys, windowMetrics);
     }
 
     /** What the journal's records add up to: the counters of {@code /stats}, as of a record. */
@@ -51,9 +59,12 @@ final class JournalStage implements Stage, Journal.StateWriter {
         long late;
         long lastProcessedAt = Long.MIN_VALUE;
         final MetricCounts metrics;
+        /** True when {@link #metrics} are the window stage's, which counts them itself. */
+        final boolean sharedMetrics;
 
-        Totals(int maxMetricKeys) {
-            this.metrics = new MetricCounts(maxMetricKeys);
+        Totals(int maxMetricKeys, MetricCounts windowMetrics) {
+            this.sharedMetrics = windowMetrics != null;
+            this.metrics = sharedMetrics ? windowMetrics : new MetricCounts(maxMetricKeys);
         }
 
         void count(byte kind, EventView e) {
@@ -64,7 +75,9 @@ final class JournalStage implements Stage, Journal.StateWriter {
                     if (kind == LATE) {
                         late++;
                     }
-                    metrics.count(e.typeId(), e.sourceId());
+                    if (!sharedMetrics) {
+                        metrics.count(e.typeId(), e.sourceId());
+                    }
                     if (e.receivedAt() > lastProcessedAt) {
                         lastProcessedAt = e.receivedAt();
                     }
@@ -90,10 +103,16 @@ final class JournalStage implements Stage, Journal.StateWriter {
             default -> REJECTED;
         };
         if (kind == PROCESSED || kind == LATE) {
+            if (totals.sharedMetrics) {
+                // The window stage has counted this event already; a segment this reserve starts must not.
+                long key = MetricCounts.key(e.typeId(), e.sourceId());
+                countedAhead = totals.metrics.counts.get(key) != 0 ? key : MetricCounts.OTHER;
+            }
             int offset = journal.reserve(EventCodec.maxLength(e));
             int length = codec.encode(e, journal.buffer(), offset);
             long eventTime = kind == PROCESSED ? e.timestamp() : Long.MIN_VALUE;
             journal.commit(kind, e.position(), length, eventTime);
+            countedAhead = NONE;
             if (eventTime > watermark) {
                 watermark = eventTime;
             }
@@ -149,7 +168,12 @@ final class JournalStage implements Stage, Journal.StateWriter {
         int countAt = offset + 56;
         int[] at = {countAt + 4};
         int[] pairs = {0};
-        totals.metrics.counts.forEach((key, n) -> {
+        long ahead = countedAhead;
+        totals.metrics.counts.forEach((key, count) -> {
+            long n = key == ahead ? count - 1 : count;
+            if (n == 0) {
+                return; // counted only for the event ahead, which the new segment's records count
+            }
             if (key == MetricCounts.OTHER) {
                 at[0] = name(b, name(b, at[0], null), null);
             } else {

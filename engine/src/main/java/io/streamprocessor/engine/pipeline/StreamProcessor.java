@@ -97,7 +97,11 @@ public final class StreamProcessor implements AutoCloseable {
                     + "(overflow journal), and there is no journal");
             }
         }
-        this.journalStage = journaled ? new JournalStage(types, sources, s.maxMetricKeys()) : null;
+        // Where the window stage runs on the journal's thread just before it, the journal reads its metrics rather than count them twice.
+        boolean windowOnJournalThread = s.topology() == Topology.SINGLE || s.topology() == Topology.INLINE;
+        this.journalStage = journaled
+            ? new JournalStage(types, sources, s.maxMetricKeys(), windowOnJournalThread ? window.metrics : null)
+            : null;
         // The journal writes at the end of each batch: a completion stage on its thread holds its answers until then.
         CompletionStage completion = new CompletionStage(latency, journaled && s.topology() != Topology.PER_STAGE);
         // After the window stage (which decides lateness), before the sinks: a sink only gets journaled events.
@@ -243,7 +247,9 @@ public final class StreamProcessor implements AutoCloseable {
         }
         window.lock.lock();
         try {
-            t.metrics.counts.forEach(window.metrics::add);
+            if (!t.sharedMetrics) {
+                t.metrics.counts.forEach(window.metrics::add);
+            }
         } finally {
             window.lock.unlock();
         }
