@@ -61,12 +61,9 @@ public final class Main {
         ServerSettings settings = ServerSettings.from(config.settings());
         HttpServer server;
         try {
-            server = serve(config, listening -> {
-                if (config.journal() != null && holdsSegments(config.journal().dir())) {
-                    err.println(NAME + ": replaying the journal in " + config.journal().dir() + "; http://"
-                        + address(settings.host(), listening.port()) + " answers /health meanwhile and takes events once done");
-                }
-            });
+            server = serve(config, (listening, records) -> err.println(String.format(java.util.Locale.ROOT,
+                "%s: replaying the journal in %s (%,d records); http://%s answers /health meanwhile and takes events once done",
+                NAME, config.journal().dir(), records, address(settings.host(), listening.port()))));
         } catch (CannotStart e) {
             err.println(NAME + ": cannot start: " + e.getMessage());
             System.exit(1);
@@ -116,18 +113,25 @@ public final class Main {
      * The host is resolved first, so a name that does not resolve fails the same way on every transport.
      */
     public static HttpServer serve(LoadedConfig config) throws InterruptedException, UnknownHostException {
-        return serve(config, server -> { });
+        return serve(config, (server, records) -> { });
+    }
+
+    /** Told when the processor has opened its journal and is about to replay it, while the server already listens. */
+    @FunctionalInterface
+    public interface Replaying {
+        void replaying(HttpServer server, long records);
     }
 
     /**
-     * As {@link #serve(LoadedConfig)}, calling {@code listening} once the server listens and before the
-     * processor starts: while the processor replays its journal the server already answers
-     * {@code /health} (503, saying so) and refuses events with 503 and {@code Retry-After}.
+     * As {@link #serve(LoadedConfig)}, calling {@code replaying} once the server listens and the
+     * processor has opened a journal that holds records, before it replays them: meanwhile the
+     * server already answers {@code /health} (503, saying so) and refuses events with 503 and
+     * {@code Retry-After}.
      *
      * @throws CannotStart when the processor cannot start (a damaged journal, a sink that cannot
      *                     start); its message says why and what to do
      */
-    public static HttpServer serve(LoadedConfig config, java.util.function.Consumer<HttpServer> listening)
+    public static HttpServer serve(LoadedConfig config, Replaying replaying)
         throws InterruptedException, UnknownHostException {
         ServerSettings settings = ServerSettings.from(config.settings());
         InetAddress.getByName(settings.host());
@@ -139,9 +143,8 @@ public final class Main {
             processor.close();
             throw e;
         }
-        listening.accept(server);
         try {
-            processor.start();
+            processor.start(records -> replaying.replaying(server, records));
         } catch (IllegalStateException e) {
             server.close();
             throw new CannotStart(e.getMessage(), e);
@@ -183,15 +186,6 @@ public final class Main {
             return "permission denied; ports below 1024 need privileges: set server.port to 1024 or above";
         }
         return "the operating system refused the address; check server.host and server.port";
-    }
-
-    /** Whether {@code dir} holds journal segments to replay (a fresh start has none and says nothing of it). */
-    private static boolean holdsSegments(java.nio.file.Path dir) {
-        try (var files = java.nio.file.Files.list(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().endsWith(".journal"));
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     private static String address(String host, int port) {

@@ -153,7 +153,11 @@ public final class Journal implements AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot create the journal directory " + dir + ": " + reason(e), e);
         }
-        this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            this.lockChannel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new IOException("cannot use the journal directory " + dir + ": " + reason(e), e);
+        }
         FileLock l;
         try {
             l = lockChannel.tryLock();
@@ -859,7 +863,20 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** What went wrong, in words: the file system's exceptions carry only a path as their message. */
     private static String reason(Throwable e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "a file in the path is not a directory";
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? "an input/output error" : m;
     }

@@ -181,13 +181,22 @@ public final class StreamProcessor implements AutoCloseable {
      *                               started is closed
      */
     public synchronized StreamProcessor start() {
+        return start(records -> { });
+    }
+
+    /**
+     * As {@link #start()}, calling {@code beforeReplay} with the number of records found once the
+     * journal is open (so no other processor holds it) and before they are replayed; not called
+     * when there is nothing to replay.
+     */
+    public synchronized StreamProcessor start(java.util.function.LongConsumer beforeReplay) {
         if (state != State.NEW) {
             throw new IllegalStateException("processor already started");
         }
         startSinks();
         if (journalStage != null) {
             try {
-                openAndReplay();
+                openAndReplay(beforeReplay);
             } catch (IOException | RuntimeException e) {
                 for (Sink s : settings.sinks()) {
                     closeQuietly(s);
@@ -207,9 +216,12 @@ public final class StreamProcessor implements AutoCloseable {
         return this;
     }
 
-    private void openAndReplay() throws IOException {
+    private void openAndReplay(java.util.function.LongConsumer beforeReplay) throws IOException {
         long started = System.nanoTime();
         journal = Journal.open(settings.journal(), settings.notices());
+        if (journal.records() > 0) {
+            beforeReplay.accept(journal.records());
+        }
         journalStage.attach(journal);
         replayRecords = journal.records();
         List<Sink> sinks = settings.sinks();
