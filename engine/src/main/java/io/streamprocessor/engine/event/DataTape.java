@@ -163,6 +163,34 @@ public final class DataTape {
         }
     }
 
+    /** A name read from a journal record: copied straight from the record into the arena. */
+    void name(java.nio.ByteBuffer src, int offset, int length) {
+        int at = token(NAME);
+        if (at >= 0) {
+            fieldCount++;
+            setBytes(at, src, offset, length);
+        }
+    }
+
+    /** A string read from a journal record. */
+    void string(java.nio.ByteBuffer src, int offset, int length) {
+        int at = token(STRING);
+        if (at >= 0) {
+            setBytes(at, src, offset, length);
+        }
+    }
+
+    /** A non-integral number read from a journal record, with the text it arrived as (none when {@code length} is 0). */
+    void number(double value, java.nio.ByteBuffer src, int offset, int length) {
+        int at = token(FLOAT);
+        if (at >= 0) {
+            bits[at] = Double.doubleToRawLongBits(value);
+            if (length > 0) {
+                setBytes(at, src, offset, length);
+            }
+        }
+    }
+
     /** A non-integral number with the UTF-8 text it arrived as, for exact re-emission. */
     void number(double value, byte[] utf8, int offset, int length) {
         int at = token(FLOAT);
@@ -720,6 +748,16 @@ public final class DataTape {
             return;
         }
         System.arraycopy(utf8, offset, arena, arenaSize, length);
+        ref[at] = arenaSize;
+        len[at] = length;
+        arenaSize += length;
+    }
+
+    private void setBytes(int at, java.nio.ByteBuffer src, int offset, int length) {
+        if (!ensureArena(length)) {
+            return;
+        }
+        src.get(offset, arena, arenaSize, length);
         ref[at] = arenaSize;
         len[at] = length;
         arenaSize += length;

@@ -15,7 +15,7 @@ import java.nio.ByteOrder;
  * token = kind:u8 [ NAME/STRING: len:i32 bytes | INTEGER: i64 | FLOAT: bits:i64 len:i32 bytes ]
  * </pre>
  *
- * The id is stored as its text (a generated one as prefix and number, its digits made on replay), numbers with the text they
+ * The id is stored as its text (a generated one as prefix and number, as validation keeps it), numbers with the text they
  * arrived as, and the tape's tokens in document order, derived fields included. Little-endian.
  *
  * <p>Stateless apart from a scratch array: one instance per thread.
@@ -26,7 +26,7 @@ public final class EventCodec {
     /** Set in an id's length when it is a generated one: prefix, then the number as 8 bytes. */
     private static final int GENERATED = 0x8000;
 
-    private byte[] scratch = new byte[256];
+    private byte[] prefix;
 
     /** An upper bound of {@link #encode}'s length for {@code e}, to make room before encoding. */
     public static int maxLength(EventView view) {
@@ -91,19 +91,6 @@ public final class EventCodec {
         return at - offset;
     }
 
-    /** Appends a non-negative number's decimal digits to the record's text. */
-    private static void putDigits(EventRecord e, long n) {
-        String digits = Long.toString(n);
-        int start = e.textSize;
-        if (start + digits.length() > e.text.length) {
-            e.text = java.util.Arrays.copyOf(e.text, Math.max(e.text.length * 2, start + digits.length()));
-        }
-        for (int i = 0; i < digits.length(); i++) {
-            e.text[start + i] = (byte) digits.charAt(i);
-        }
-        e.textSize = start + digits.length();
-    }
-
     private static int text(ByteBuffer out, int at, byte[] text, int off, int len) {
         if (off < 0) {
             len = 0;
@@ -130,19 +117,17 @@ public final class EventCodec {
         int at = offset + 16;
         int len = in.getShort(at) & 0xFFFF;
         if ((len & GENERATED) != 0) {
+            // Generated again as validation left it: its prefix (one array per run's prefix) and number.
             len &= ~GENERATED;
-            long number = in.getLong(at + 2 + len);
-            int start = putText(e, in, at + 2, len);
-            putDigits(e, number);
-            e.idOff = start;
-            e.idLen = e.textSize - start;
+            e.generatedIdPrefix = prefix(in, at + 2, len);
+            e.generatedIdNumber = in.getLong(at + 2 + len);
             at += 2 + len + 8;
         } else {
             e.idOff = putText(e, in, at + 2, len);
             e.idLen = len;
+            e.idChars = len;
             at += 2 + len;
         }
-        e.idChars = e.idLen;
         len = in.getShort(at) & 0xFFFF;
         e.typeOff = putText(e, in, at + 2, len);
         e.typeLen = len;
@@ -167,12 +152,11 @@ public final class EventCodec {
                 case DataTape.ARRAY_START -> d.startArray();
                 case DataTape.ARRAY_END -> d.endArray();
                 case DataTape.NAME, DataTape.STRING -> {
-                    len = in.getInt(at);
-                    byte[] b = bytes(in, at + 4, len);
+                    len = checkedLength(in, at, end);
                     if (k == DataTape.NAME) {
-                        d.name(b, 0, len);
+                        d.name(in, at + 4, len);
                     } else {
-                        d.string(b, 0, len);
+                        d.string(in, at + 4, len);
                     }
                     at += 4 + len;
                 }
@@ -182,8 +166,8 @@ public final class EventCodec {
                 }
                 case DataTape.FLOAT -> {
                     double v = Double.longBitsToDouble(in.getLong(at));
-                    len = in.getInt(at + 8);
-                    d.number(v, bytes(in, at + 12, len), 0, len);
+                    len = checkedLength(in, at + 8, end);
+                    d.number(v, in, at + 12, len);
                     at += 12 + len;
                 }
                 case DataTape.TRUE -> d.bool(true);
@@ -210,14 +194,36 @@ public final class EventCodec {
         return start;
     }
 
-    private byte[] bytes(ByteBuffer in, int at, int len) {
-        if (len < 0 || at + len > in.capacity()) {
+    /** The length at {@code at}, of text that must end within the record. */
+    private static int checkedLength(ByteBuffer in, int at, int end) {
+        int len = in.getInt(at);
+        if (len < 0 || at + 4 + len > end) {
             throw new IllegalArgumentException("text of " + len + " bytes in event record");
         }
-        if (len > scratch.length) {
-            scratch = new byte[Math.max(len, scratch.length * 2)];
+        return len;
+    }
+
+    /** The generated ids' prefix, the same array while it repeats (one per run that wrote the records). */
+    private byte[] prefix(ByteBuffer in, int at, int len) {
+        byte[] last = prefix;
+        if (last != null && last.length == len) {
+            boolean same;
+            if (in.hasArray()) {
+                int from = in.arrayOffset() + at;
+                same = java.util.Arrays.equals(in.array(), from, from + len, last, 0, len);
+            } else {
+                same = true;
+                for (int i = 0; i < len && same; i++) {
+                    same = in.get(at + i) == last[i];
+                }
+            }
+            if (same) {
+                return last;
+            }
         }
-        in.get(at, scratch, 0, len);
-        return scratch;
+        byte[] b = new byte[len];
+        in.get(at, b);
+        prefix = b;
+        return b;
     }
 }

@@ -340,9 +340,9 @@ public final class Journal implements AutoCloseable {
             return 2;
         }
         crc.reset();
-        ByteBuffer view = b.duplicate();
-        view.limit(at + FRAME + length).position(at + FRAME);
-        crc.update(view);
+        b.limit(at + FRAME + length).position(at + FRAME);
+        crc.update(b);
+        b.clear();
         if ((int) crc.getValue() != b.getInt(at + 4)) {
             return 1;
         }
@@ -386,6 +386,10 @@ public final class Journal implements AutoCloseable {
         synchronized (segments) {
             list = new ArrayList<>(segments);
         }
+        // Each record is copied once into a heap array: decoding then copies its small strings with
+        // System.arraycopy rather than one access to the mapping per string.
+        byte[] scratch = new byte[64 * 1024];
+        ByteBuffer heap = ByteBuffer.wrap(scratch).order(LE);
         for (Segment s : list) {
             if (s.size < SEGMENT_HEADER) {
                 continue;
@@ -399,7 +403,13 @@ public final class Journal implements AutoCloseable {
                     int length = b.getInt(at);
                     byte kind = b.get(at + FRAME);
                     long position = b.getLong(at + FRAME + 1);
-                    long t = visitor.onRecord(kind, position, b, at + FRAME + RECORD_HEADER, length - RECORD_HEADER);
+                    int payload = length - RECORD_HEADER;
+                    if (payload > scratch.length) {
+                        scratch = new byte[Math.max(payload, scratch.length * 2)];
+                        heap = ByteBuffer.wrap(scratch).order(LE);
+                    }
+                    b.get(at + FRAME + RECORD_HEADER, scratch, 0, payload);
+                    long t = visitor.onRecord(kind, position, heap, 0, payload);
                     if (t > maxEventTime) {
                         maxEventTime = t;
                     }

@@ -44,8 +44,9 @@ final class JournalReplay implements Journal.Visitor {
     private long watermark = Long.MIN_VALUE;
     private int inChunk;
     private int sinceSinkBatch;
-    /** Records handed so far; read by health checks. */
+    /** Records handed so far, published every {@value #LOCK_CHUNK}; read by health checks. */
     volatile long done;
+    private long records;
     long events;
 
     JournalReplay(EventRecord record, Validator validator, Interner types, Interner sources, WindowStage window,
@@ -79,9 +80,10 @@ final class JournalReplay implements Journal.Visitor {
 
     @Override
     public long onRecord(byte kind, long position, ByteBuffer b, int offset, int length) {
-        done++;
+        records++;
         if (++inChunk == LOCK_CHUNK) {
             inChunk = 0;
+            done = records;
             window.lock.unlock();
             window.lock.lock();
         }

@@ -219,6 +219,7 @@ public final class StreamProcessor implements AutoCloseable {
     private void openAndReplay(java.util.function.LongConsumer beforeReplay) throws IOException {
         long started = System.nanoTime();
         journal = Journal.open(settings.journal(), settings.notices());
+        long checkedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (journal.records() > 0) {
             beforeReplay.accept(journal.records());
         }
@@ -270,8 +271,9 @@ public final class StreamProcessor implements AutoCloseable {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (journal.records() > 0) {
             settings.notices().accept(String.format(java.util.Locale.ROOT,
-                "journal: replayed %,d events (%,d records, %.1f MiB) from %s in %,d ms%s",
+                "journal: replayed %,d events (%,d records, %.1f MiB) from %s in %,d ms (%,d ms of it checking every record)%s",
                 r.events, journal.records(), journal.replayedBytes() / 1048576.0, settings.journal().dir(), millis,
+                checkedMillis,
                 millis > 0 ? String.format(java.util.Locale.ROOT, ", %,d events/s", r.events * 1000 / millis) : ""));
         }
         journal.startWriting(journalStage, new Journal.Needs() {
