@@ -4,7 +4,6 @@ package io.streamprocessor.engine.journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -287,76 +286,73 @@ public final class Journal implements AutoCloseable {
                 }
                 return 0;
             }
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, fileSize);
-            ByteBuffer b = map.order(LE);
-            if (b.getInt(0) != MAGIC || b.getInt(4) != VERSION || b.getLong(8) != s.firstPosition) {
+            SegmentReader r = new SegmentReader(ch, fileSize);
+            int h = r.window(0, SEGMENT_HEADER);
+            ByteBuffer b = r.buffer();
+            if (b.getInt(h) != MAGIC || b.getInt(h + 4) != VERSION || b.getLong(h + 8) != s.firstPosition) {
                 return 0;
             }
             long at = SEGMENT_HEADER;
             long lastPosition = s.firstPosition - 1;
-            int size = (int) fileSize;
-            while (at < size) {
-                int bad = badRecord(b, (int) at, size, lastPosition);
+            while (at < fileSize) {
+                int bad = badRecord(r, at, lastPosition);
                 if (bad != 0) {
                     // Damage the writes of a crash explain: the last record running past the end, or
                     // followed by nothing but zeros (blocks allocated, never written).
-                    boolean tail = lastSegment && (bad == 2 || allZero(b, (int) at + FRAME + b.getInt((int) at), size));
+                    boolean tail = lastSegment && (bad == 2 || r.zeroFrom(at + FRAME + lengthAt(r, at)));
                     if (!tail) {
                         return at;
                     }
-                    if (!allZero(b, (int) at, size)) {
+                    if (!r.zeroFrom(at)) {
                         notices.accept("journal: cut a torn record at the end of " + s.path.getFileName() + " (byte " + at
-                            + ", " + (size - at) + " bytes): a write the crash interrupted, never acknowledged");
+                            + ", " + (fileSize - at) + " bytes): a write the crash interrupted, never acknowledged");
                     }
-                    map = null;
                     ch.truncate(at);
                     break;
                 }
-                int length = b.getInt((int) at);
-                byte kind = b.get((int) at + FRAME);
-                if (kind != STATE) {
-                    lastPosition = b.getLong((int) at + FRAME + 1);
+                int w = r.window(at, FRAME + RECORD_HEADER);
+                b = r.buffer();
+                int length = b.getInt(w);
+                if (b.get(w + FRAME) != STATE) {
+                    lastPosition = b.getLong(w + FRAME + 1);
                 }
                 records++;
                 at += FRAME + length;
             }
-            s.size = Math.min(at, size);
+            s.size = Math.min(at, fileSize);
             s.lastPosition = lastPosition;
             replayedBytes += s.size;
             return -1;
         }
     }
 
+    private static int lengthAt(SegmentReader r, long at) throws IOException {
+        int w = r.window(at, 4);
+        return w < 0 ? 0 : Math.max(0, r.buffer().getInt(w));
+    }
+
     /** 0 when the record at {@code at} is whole and sound; 2 when it runs past the end; 1 when it is damaged. */
-    private int badRecord(ByteBuffer b, int at, int size, long lastPosition) {
-        if (at + FRAME + RECORD_HEADER > size) {
+    private int badRecord(SegmentReader r, long at, long lastPosition) throws IOException {
+        int w = r.window(at, FRAME + RECORD_HEADER);
+        if (w < 0) {
             return 2;
         }
-        int length = b.getInt(at);
+        int length = r.buffer().getInt(w);
         if (length < RECORD_HEADER) {
             return 1;
         }
-        if ((long) at + FRAME + length > size) {
+        w = r.window(at, FRAME + length);
+        if (w < 0) {
             return 2;
         }
+        ByteBuffer b = r.buffer();
         crc.reset();
-        b.limit(at + FRAME + length).position(at + FRAME);
-        crc.update(b);
-        b.clear();
-        if ((int) crc.getValue() != b.getInt(at + 4)) {
+        crc.update(b.array(), w + FRAME, length);
+        if ((int) crc.getValue() != b.getInt(w + 4)) {
             return 1;
         }
-        byte kind = b.get(at + FRAME);
-        return kind != STATE && b.getLong(at + FRAME + 1) <= lastPosition ? 1 : 0;
-    }
-
-    private static boolean allZero(ByteBuffer b, int from, int to) {
-        for (int i = Math.max(from, 0); i < to; i++) {
-            if (b.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
+        byte kind = b.get(w + FRAME);
+        return kind != STATE && b.getLong(w + FRAME + 1) <= lastPosition ? 1 : 0;
     }
 
     private void moveAside(Segment s, long damagedAt, List<Path> after) throws IOException {
@@ -386,30 +382,22 @@ public final class Journal implements AutoCloseable {
         synchronized (segments) {
             list = new ArrayList<>(segments);
         }
-        // Each record is copied once into a heap array: decoding then copies its small strings with
-        // System.arraycopy rather than one access to the mapping per string.
-        byte[] scratch = new byte[64 * 1024];
-        ByteBuffer heap = ByteBuffer.wrap(scratch).order(LE);
         for (Segment s : list) {
             if (s.size < SEGMENT_HEADER) {
                 continue;
             }
             try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ)) {
-                ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, s.size).order(LE);
-                int at = SEGMENT_HEADER;
-                int size = (int) s.size;
+                SegmentReader r = new SegmentReader(ch, s.size);
+                long at = SEGMENT_HEADER;
                 long maxEventTime = Long.MIN_VALUE;
-                while (at < size) {
-                    int length = b.getInt(at);
-                    byte kind = b.get(at + FRAME);
-                    long position = b.getLong(at + FRAME + 1);
-                    int payload = length - RECORD_HEADER;
-                    if (payload > scratch.length) {
-                        scratch = new byte[Math.max(payload, scratch.length * 2)];
-                        heap = ByteBuffer.wrap(scratch).order(LE);
-                    }
-                    b.get(at + FRAME + RECORD_HEADER, scratch, 0, payload);
-                    long t = visitor.onRecord(kind, position, heap, 0, payload);
+                while (at < s.size) {
+                    int w = r.window(at, FRAME + RECORD_HEADER);
+                    int length = r.buffer().getInt(w);
+                    w = r.window(at, FRAME + length);
+                    ByteBuffer b = r.buffer();
+                    byte kind = b.get(w + FRAME);
+                    long position = b.getLong(w + FRAME + 1);
+                    long t = visitor.onRecord(kind, position, b, w + FRAME + RECORD_HEADER, length - RECORD_HEADER);
                     if (t > maxEventTime) {
                         maxEventTime = t;
                     }
