@@ -93,6 +93,12 @@ public final class Config {
         checkHeap(settings, maxHeapBytes);
         Pipeline pipeline = pipeline(steps, sinks);
         for (Declared.Sink d : sinks) {
+            if (d.spec().settings().get("overflow") == io.streamprocessor.connectors.Overflow.JOURNAL
+                && !settings.get(Options.JOURNAL_ENABLED)) {
+                Origin at = d.settingOrigins().getOrDefault("overflow", d.origin());
+                throw ConfigException.at(at, d.key() + ".overflow", "journal needs the journal, and journal.enabled is false; "
+                    + "use overflow backpressure or drop, or turn the journal on");
+            }
             for (String w : SinkTypes.warnings(d.spec())) {
                 warnings.add(d.origin() + ": " + d.key() + "." + w);
             }

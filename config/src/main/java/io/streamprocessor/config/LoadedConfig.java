@@ -1,9 +1,11 @@
 package io.streamprocessor.config;
 
 import io.streamprocessor.config.pipeline.Pipeline;
+import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -115,7 +117,19 @@ public final class LoadedConfig {
             .maxTypes(s.get(Options.MAX_TYPES))
             .maxSources(s.get(Options.MAX_SOURCES))
             .maxMetricKeys(s.get(Options.MAX_METRIC_KEYS))
-            .exactDistinctSources(s.get(Options.EXACT_DISTINCT_SOURCES));
+            .exactDistinctSources(s.get(Options.EXACT_DISTINCT_SOURCES))
+            .journal(journal());
+    }
+
+    /** The journal's settings, or null when {@code journal.enabled} is false. */
+    public JournalSettings journal() {
+        Settings s = settings;
+        if (!s.get(Options.JOURNAL_ENABLED)) {
+            return null;
+        }
+        return new JournalSettings(Path.of(s.get(Options.JOURNAL_DIR)), s.get(Options.JOURNAL_FSYNC),
+            s.get(Options.JOURNAL_FSYNC_INTERVAL).toMillis(), s.get(Options.JOURNAL_SEGMENT_SIZE),
+            s.get(Options.JOURNAL_ON_CORRUPTION));
     }
 
     /** Builds the engine settings once, so a value the engine refuses stops startup here, not later. */

@@ -1,6 +1,7 @@
 package io.streamprocessor.config;
 
 import io.streamprocessor.engine.event.FieldPath;
+import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.Topology;
 import io.streamprocessor.engine.pipeline.UnknownFields;
@@ -120,6 +121,30 @@ public final class Options {
     public static final Option<Integer> EXACT_DISTINCT_SOURCES = new Option<>("cardinality.exact-distinct-sources",
         ValueType.integer(1, 10_000_000, false), ENGINE.exactDistinctSources(), "distinct sources counted exactly per window before estimating", null);
 
+    // ------------------------------------------------------------------ journal
+    public static final Option<Boolean> JOURNAL_ENABLED = new Option<>("journal.enabled",
+        ValueType.bool(), true,
+        "append every accepted event to the journal before acknowledging it, and replay it at start; "
+            + "false keeps events in memory only (a crash loses them)", null);
+    public static final Option<String> JOURNAL_DIR = new Option<>("journal.dir",
+        ValueType.text("a directory", d -> { }), "data/journal",
+        "where the journal's segment files live; relative to the working directory", null);
+    public static final Option<JournalSettings.Fsync> JOURNAL_FSYNC = new Option<>("journal.fsync",
+        ValueType.choice(JournalSettings.Fsync.values(), JournalSettings.Fsync::configName, false), JournalSettings.Fsync.NONE,
+        "none: an acknowledged event survives the process crashing; batch: forced to disk before each "
+            + "acknowledgement, survives power loss; interval: forced every journal.fsync-interval", null);
+    public static final Option<Duration> JOURNAL_FSYNC_INTERVAL = new Option<>("journal.fsync-interval",
+        ValueType.duration(Duration.ofMillis(1), Duration.ofHours(1)),
+        Duration.ofMillis(JournalSettings.DEFAULT_FSYNC_INTERVAL_MILLIS), "how often journal.fsync interval forces the journal to disk", null);
+    public static final Option<Long> JOURNAL_SEGMENT_SIZE = new Option<>("journal.segment-size",
+        ValueType.size(1 << 20, 1 << 30, false), JournalSettings.DEFAULT_SEGMENT_BYTES,
+        "a segment file is closed and a new one begun past this size; whole segments are deleted once no window or sink needs them", null);
+    public static final Option<JournalSettings.OnCorruption> JOURNAL_ON_CORRUPTION = new Option<>("journal.on-corruption",
+        ValueType.choice(JournalSettings.OnCorruption.values(), JournalSettings.OnCorruption::configName, false),
+        JournalSettings.OnCorruption.STOP,
+        "a damaged record before the journal's last: stop (refuse to start, saying where) or truncate "
+            + "(keep what precedes it, move the rest aside into .damaged files, start)", null);
+
     /** Every option, in the order of help and print-config. */
     public static final List<Option<?>> ALL = List.of(
         HOST, PORT, EVENT_LOOPS, MAX_BODY_SIZE, MAX_BATCH_EVENTS, MAX_PENDING_PER_CONNECTION, MAX_BUFFERED_BODY,
@@ -127,10 +152,11 @@ public final class Options {
         RING_SIZE, TOPOLOGY, WAIT_STRATEGY, MAX_STAGE_BATCH, DRAIN_TIMEOUT,
         WINDOW_SIZE, WINDOW_SLIDE, WINDOW_RETENTION,
         VALUE_PATH, MAX_FUTURE_SKEW, UNKNOWN_FIELDS, MAX_DEPTH, MAX_FIELDS, MAX_DATA_TOKENS, MAX_DATA_SIZE,
-        TYPES_PER_WINDOW, MAX_TYPES, MAX_SOURCES, MAX_METRIC_KEYS, EXACT_DISTINCT_SOURCES);
+        TYPES_PER_WINDOW, MAX_TYPES, MAX_SOURCES, MAX_METRIC_KEYS, EXACT_DISTINCT_SOURCES,
+        JOURNAL_ENABLED, JOURNAL_DIR, JOURNAL_FSYNC, JOURNAL_FSYNC_INTERVAL, JOURNAL_SEGMENT_SIZE, JOURNAL_ON_CORRUPTION);
 
     /** Sections of the file holding options, in order; {@code pipeline} and {@code sinks} are lists. */
-    public static final List<String> SECTIONS = List.of("server", "processor", "window", "events", "cardinality");
+    public static final List<String> SECTIONS = List.of("server", "processor", "window", "events", "cardinality", "journal");
 
     static final Map<String, Option<?>> BY_KEY = new LinkedHashMap<>();
 

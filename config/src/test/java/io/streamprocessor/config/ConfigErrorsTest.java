@@ -286,4 +286,38 @@ class ConfigErrorsTest {
         assertTrue(m.startsWith(fileName + ":"), m);
         assertTrue(m.contains(expected), m);
     }
+
+    @Test
+    void aJournalSettingOutsideItsChoicesNamesThemAndTheFlag() {
+        String m = message(new String[] {"--journal.fsync", "sometimes"}, Map.of());
+        assertTrue(m.contains("--journal.fsync") && m.contains("none") && m.contains("batch") && m.contains("interval"), m);
+    }
+
+    @Test
+    void overflowJournalWithTheJournalOffIsRefusedAtItsLine() throws IOException {
+        String m = load("""
+            journal:
+              enabled: false
+            sinks:
+              - type: file
+                path: out/events.ndjson
+                overflow: journal
+            """);
+        assertTrue(m.startsWith(fileName + ":6:"), m);
+        assertTrue(m.contains("sinks[0].overflow") && m.contains("journal.enabled is false"), m);
+    }
+
+    @Test
+    void theJournalIsOnByDefaultInDataJournalAndEachSettingReachesTheEngine() throws Exception {
+        var defaults = Config.load(new String[0], Map.of()).journal();
+        assertEquals(Path.of("data/journal"), defaults.dir());
+        assertEquals(io.streamprocessor.engine.journal.JournalSettings.Fsync.NONE, defaults.fsync());
+        var set = Config.load(new String[] {"--journal.dir", "/var/lib/sp", "--journal.fsync", "interval",
+            "--journal.fsync-interval", "250ms", "--journal.segment-size", "8MiB", "--journal.on-corruption", "truncate"},
+            Map.of()).journal();
+        assertEquals(new io.streamprocessor.engine.journal.JournalSettings(Path.of("/var/lib/sp"),
+            io.streamprocessor.engine.journal.JournalSettings.Fsync.INTERVAL, 250, 8L << 20,
+            io.streamprocessor.engine.journal.JournalSettings.OnCorruption.TRUNCATE), set);
+        assertEquals(null, Config.load(new String[0], Map.of("SP_JOURNAL_ENABLED", "false")).journal());
+    }
 }

@@ -55,6 +55,13 @@ public final class BufferedSink implements Sink {
     /** Events still undelivered when shutdown gave up (closing thread, after the sink thread stopped). */
     private final AtomicLong abandoned = new AtomicLong();
 
+    /** The ring sequence of the last event written (sink thread): every event up to it is delivered. */
+    private volatile long writtenSequence = -1;
+    /** Pipeline's sink thread: the ring sequence of the last event taken, published at the batch's end. */
+    private long taken = -1;
+    /** Sink thread: the ring sequence of the last event taken into the batch. */
+    private long takenSequence = -1;
+
     private volatile String lastError;
     private volatile long lastErrorAt;
     private volatile boolean failing;
@@ -102,14 +109,26 @@ public final class BufferedSink implements Sink {
             }
             // Back-pressure: admission keeps this rare (events already in flight when the buffer filled);
             // wait for the sink thread to make room, unless shutdown gave up on the target.
+            publishTaken();
             wakeDeliverer();
             LockSupport.parkNanos(200_000);
             seq = claim();
         }
         json.encode(event);
         ring.get(seq).set(event, json);
-        ring.publish(seq);
+        taken = seq;
         accepted.lazySet(accepted.get() + 1);
+    }
+
+    /**
+     * Makes the events taken so far visible to the sink's thread. Done at the end of the batch, after
+     * the journal has written it, so the target never gets an event a crash could leave unjournaled
+     * (except while waiting for room under back-pressure, which publishes early rather than wait on itself).
+     */
+    private void publishTaken() {
+        if (taken > ring.getCursor()) {
+            ring.publish(taken);
+        }
     }
 
     /** The next slot of the buffer, or -1 when it holds {@code bufferEvents} already. */
@@ -126,6 +145,7 @@ public final class BufferedSink implements Sink {
 
     @Override
     public void onEndOfBatch() {
+        publishTaken();
         wakeDeliverer();
     }
 
@@ -135,7 +155,16 @@ public final class BufferedSink implements Sink {
         }
     }
 
-    /** Under back-pressure: room for {@code events} more, counting those held now. Any thread. */
+    /** With overflow {@code journal}: full, it falls behind and the engine reads it back what it missed. */
+    @Override
+    public boolean catchesUpFromJournal() {
+        return settings.overflow() == Overflow.JOURNAL;
+    }
+
+    /**
+     * Under back-pressure: room for {@code events} more, counting those held now (with overflow
+     * {@code journal} the same, which the engine asks before handing it an event). Any thread.
+     */
     @Override
     public boolean admits(long events) {
         if (settings.overflow() == Overflow.DROP) {
@@ -146,6 +175,25 @@ public final class BufferedSink implements Sink {
 
     private long bufferedNow() {
         return accepted.get() - written.get() - abandoned.get();
+    }
+
+    /**
+     * The position of the first event in the buffer, not yet written: a slot is not reused before
+     * the event in it is written (the buffer never holds more events than the ring has slots), so
+     * it is read while the written sequence stays put. Any thread.
+     */
+    @Override
+    public long oldestUndelivered() {
+        while (true) {
+            long w = writtenSequence;
+            if (ring.getCursor() <= w) {
+                return Long.MAX_VALUE;
+            }
+            long position = ring.get(w + 1).position;
+            if (writtenSequence == w) {
+                return position;
+            }
+        }
     }
 
     @Override
@@ -161,6 +209,7 @@ public final class BufferedSink implements Sink {
         int[] room = new int[1];
         EventPoller.Handler<EncodedEvent> take = (e, sequence, endOfBatch) -> {
             batch.add(e);
+            takenSequence = sequence;
             return --room[0] > 0;
         };
         Backoff backoff = new Backoff(settings.retryInitial(), settings.retryMax());
@@ -198,6 +247,7 @@ public final class BufferedSink implements Sink {
                 }
                 writer.write(batch);
                 written.lazySet(written.get() + batch.size());
+                writtenSequence = takenSequence;
                 batch.clear();
                 firstAt = 0;
                 backoff.reset();

@@ -19,6 +19,8 @@ final class EncodedEvent {
 
     long timestamp;
     long receivedAt;
+    /** The event's position in the journal. */
+    long position;
     /** id, type, source and data: start and end (exclusive) within the line. */
     final int[] positions = new int[8];
     byte[] line = NONE;
@@ -34,6 +36,7 @@ final class EncodedEvent {
         length = n;
         timestamp = event.timestamp();
         receivedAt = event.receivedAt();
+        position = event.position();
         positions[0] = json.idStart();
         positions[1] = json.idEnd();
         positions[2] = json.typeStart();

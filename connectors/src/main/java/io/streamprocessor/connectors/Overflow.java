@@ -8,7 +8,13 @@ public enum Overflow {
      */
     BACKPRESSURE("backpressure"),
     /** Drop the events that do not fit, counting each one in the sink's {@code dropped}. */
-    DROP("drop");
+    DROP("drop"),
+    /**
+     * Fall behind: while the buffer is full the sink takes no new events, and reads the ones it
+     * missed back from the journal once it has room, until it has caught up. Requests are never
+     * refused for it and nothing is dropped; the journal keeps the segments it still needs.
+     */
+    JOURNAL("journal");
 
     private final String configName;
 
@@ -16,7 +22,7 @@ public enum Overflow {
         this.configName = configName;
     }
 
-    /** The name in the configuration file: {@code backpressure}, {@code drop}. */
+    /** The name in the configuration file: {@code backpressure}, {@code drop}, {@code journal}. */
     public String configName() {
         return configName;
     }

@@ -336,7 +336,9 @@ public final class Scenarios {
                 cmd.addAll(List.of(extraFlags.split(" ")));
             }
             cmd.addAll(List.of("-jar", root.resolve("transport/target/stream-processor.jar").toString(),
-                "--port", String.valueOf(port)));
+                "--port", String.valueOf(port),
+                // a journal of its own per start, so a run never replays an earlier one's events
+                "--journal.dir", Files.createTempDirectory("sp-journal").toString()));
             return start("server", port, cmd);
         }
 

@@ -61,7 +61,13 @@ public final class Main {
         ServerSettings settings = ServerSettings.from(config.settings());
         HttpServer server;
         try {
-            server = serve(config);
+            server = serve(config, (listening, records) -> err.println(String.format(java.util.Locale.ROOT,
+                "%s: replaying the journal in %s (%,d records); http://%s answers /health meanwhile and takes events once done",
+                NAME, config.journal().dir(), records, address(settings.host(), listening.port()))));
+        } catch (CannotStart e) {
+            err.println(NAME + ": cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
         } catch (OutOfMemoryError e) {
             // The configuration check estimates the ring against the heap; this is the last resort
             // when the estimate was not enough, so the person sees what to change, not a stack trace.
@@ -107,14 +113,49 @@ public final class Main {
      * The host is resolved first, so a name that does not resolve fails the same way on every transport.
      */
     public static HttpServer serve(LoadedConfig config) throws InterruptedException, UnknownHostException {
+        return serve(config, (server, records) -> { });
+    }
+
+    /** Told when the processor has opened its journal and is about to replay it, while the server already listens. */
+    @FunctionalInterface
+    public interface Replaying {
+        void replaying(HttpServer server, long records);
+    }
+
+    /**
+     * As {@link #serve(LoadedConfig)}, calling {@code replaying} once the server listens and the
+     * processor has opened a journal that holds records, before it replays them: meanwhile the
+     * server already answers {@code /health} (503, saying so) and refuses events with 503 and
+     * {@code Retry-After}.
+     *
+     * @throws CannotStart when the processor cannot start (a damaged journal, a sink that cannot
+     *                     start); its message says why and what to do
+     */
+    public static HttpServer serve(LoadedConfig config, Replaying replaying)
+        throws InterruptedException, UnknownHostException {
         ServerSettings settings = ServerSettings.from(config.settings());
         InetAddress.getByName(settings.host());
-        StreamProcessor processor = config.processorBuilder().build().start();
+        StreamProcessor processor = config.processorBuilder().build();
+        HttpServer server;
         try {
-            return HttpServer.start(processor, settings);
+            server = HttpServer.start(processor, settings);
         } catch (Throwable e) { // Netty rethrows a failed bind's IOException unchecked
             processor.close();
             throw e;
+        }
+        try {
+            processor.start(records -> replaying.replaying(server, records));
+        } catch (IllegalStateException e) {
+            server.close();
+            throw new CannotStart(e.getMessage(), e);
+        }
+        return server;
+    }
+
+    /** The processor could not start; the message is for the person starting it. */
+    public static final class CannotStart extends RuntimeException {
+        CannotStart(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -22,7 +22,7 @@ class ExamplesHttpTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static HttpServer start(String example) throws Exception {
-        LoadedConfig config = Config.load(new String[] {"--config", "../examples/" + example, "--port", "0"}, Map.of());
+        LoadedConfig config = Config.load(new String[] {"--config", "../examples/" + example, "--port", "0", "--journal.enabled", "false"}, Map.of());
         return Main.serve(config);
     }
 

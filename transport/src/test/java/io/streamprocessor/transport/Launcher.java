@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,6 +33,14 @@ final class Launcher {
         cmd.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(cmd);
         b.environment().keySet().removeIf(k -> k.startsWith("SP_"));
+        if (!env.containsKey("SP_JOURNAL_DIR") && Arrays.stream(args).noneMatch(a -> a.startsWith("--journal."))) {
+            // Each launcher a journal of its own, outside the module: one test's events are not another's.
+            try {
+                b.environment().put("SP_JOURNAL_DIR", Files.createTempDirectory("sp-journal").toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         b.environment().putAll(env);
         return b;
     }

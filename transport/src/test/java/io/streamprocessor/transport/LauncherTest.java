@@ -45,6 +45,9 @@ class LauncherTest {
         return first;
     }
 
+    @TempDir
+    Path journalRoot;
+
     @Test
     void versionPrintsTheProjectVersionOnStdout() throws Exception {
         Launcher.Result r = Launcher.run("--version");
@@ -60,6 +63,21 @@ class LauncherTest {
         assertEquals("stream-processor: cannot listen on nosuchhost.invalid:8000: the host name does not resolve; "
             + "set server.host to a name or address of this machine (such as 127.0.0.1, or 0.0.0.0 for every "
             + "interface)", line);
+    }
+
+    @Test
+    void aJournalDirectoryThatIsAFileOrInUseIsNamedAndNothingStarts() throws Exception {
+        Path file = java.nio.file.Files.writeString(journalRoot.resolve("not-a-directory"), "x");
+        String line = problem(Launcher.run("--port", "0", "--journal.dir", file.toString()), 1);
+        assertEquals("stream-processor: cannot start: cannot create the journal directory " + file
+            + ": a file of that name is in the way", line);
+
+        Path shared = journalRoot.resolve("shared");
+        try (RunningLauncher first = RunningLauncher.start(List.of("--port", "0", "--journal.dir", shared.toString()))) {
+            String second = problem(Launcher.run("--port", "0", "--journal.dir", shared.toString()), 1);
+            assertEquals("stream-processor: cannot start: the journal directory " + shared + " is in use by another "
+                + "running server; give each server a journal.dir of its own", second);
+        }
     }
 
     @Test

@@ -163,6 +163,17 @@ public final class DataTape {
         }
     }
 
+    /** A non-integral number with the UTF-8 text it arrived as, for exact re-emission. */
+    void number(double value, byte[] utf8, int offset, int length) {
+        int at = token(FLOAT);
+        if (at >= 0) {
+            bits[at] = Double.doubleToRawLongBits(value);
+            if (length > 0) {
+                setBytes(at, utf8, offset, length);
+            }
+        }
+    }
+
     void bool(boolean value) {
         token(value ? TRUE : FALSE);
     }
@@ -212,6 +223,11 @@ public final class DataTape {
 
     byte[] arena() {
         return arena;
+    }
+
+    /** Bytes of the arena in use, text no longer referenced included. */
+    int arenaUsed() {
+        return arenaSize;
     }
 
     /** The text of a string or name token. Allocates. */

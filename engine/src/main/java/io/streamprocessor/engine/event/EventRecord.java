@@ -48,6 +48,8 @@ public final class EventRecord {
     boolean hasTimestamp;
     long timestamp;
     long receivedAt;
+    /** Place in the journal (or, without one, in the run): increasing with ring order, set at claim. */
+    long position;
     Rejection rejection;
     /** The unknown or repeated top-level field a rejection names. */
     String fieldName;
@@ -84,7 +86,16 @@ public final class EventRecord {
      * @param receivedAt server epoch ms of receipt; also the event time when none is written
      */
     public EventWriter begin(long receivedAt) {
+        return begin(receivedAt, 0L);
+    }
+
+    /**
+     * As {@link #begin(long)}, with the event's position: the journal's record number, increasing in
+     * ring order, by which sinks say how far they have delivered.
+     */
+    public EventWriter begin(long receivedAt, long position) {
         this.receivedAt = receivedAt;
+        this.position = position;
         textSize = 0;
         typeOff = -1;
         typeLen = 0;

@@ -55,6 +55,16 @@ public class EventView {
         return record.receivedAt;
     }
 
+    /**
+     * The event's position: its record number in the journal, increasing in the order events pass
+     * the pipeline and never reused, also across restarts on one journal (without a journal, within
+     * the run). A sink that buffers reports the oldest position it still holds, so a restart knows
+     * from where to hand it events again.
+     */
+    public final long position() {
+        return record.position;
+    }
+
     /** True when the event carries a number at the configured value path (default {@code data.value}). */
     public final boolean hasValue() {
         return record.hasValue;

@@ -113,6 +113,20 @@ public final class Validator {
             e.generatedIdPrefix = idPrefix;
             e.generatedIdNumber = sequence;
         }
+        intern(e);
+    }
+
+    /**
+     * Derives for an event read back from the journal ({@link EventCodec#decode}) what validation
+     * derived when it was first processed: the interned type and source, the source hash and the
+     * value. The event passed validation then, so its rules are not applied again (the clock has
+     * moved on, and transforms may have added members since).
+     */
+    public void restore(EventRecord e) {
+        intern(e);
+    }
+
+    private void intern(EventRecord e) {
         byte[] text = e.text;
         long typeHash = Utf8.hash64(text, e.typeOff, e.typeLen);
         int typeId = types.intern(text, e.typeOff, e.typeLen, typeHash);

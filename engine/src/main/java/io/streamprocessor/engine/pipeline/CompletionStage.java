@@ -6,15 +6,24 @@ import io.streamprocessor.engine.stats.LatencyRecorder;
  * The last stage: records each event's latency from its request's arrival and tells the
  * request its outcome, which completes the request once its last event is through. The clock
  * is read once per 64 events rather than per event.
+ *
+ * <p>With a journal, a request may be answered only once its events are written, which the
+ * journal stage does at the end of each batch; when it shares a thread with this stage the
+ * outcomes are therefore held until the batch ends (the journal stage's end of batch runs first).
  */
 final class CompletionStage implements Stage {
     private static final int CLOCK_EVERY = 64;
     private final LatencyRecorder latency;
+    private final boolean deferred;
+    private Slot[] held = new Slot[64];
+    private int heldCount;
     private long nowNanos;
     private int sinceClock;
 
-    CompletionStage(LatencyRecorder latency) {
+    /** @param deferred hold outcomes until the end of the batch */
+    CompletionStage(LatencyRecorder latency, boolean deferred) {
         this.latency = latency;
+        this.deferred = deferred;
     }
 
     @Override
@@ -25,6 +34,17 @@ final class CompletionStage implements Stage {
 
     @Override
     public void onEvent(Slot slot, long sequence) {
+        if (deferred) {
+            if (heldCount == held.length) {
+                held = java.util.Arrays.copyOf(held, heldCount * 2);
+            }
+            held[heldCount++] = slot;
+            return;
+        }
+        complete(slot);
+    }
+
+    private void complete(Slot slot) {
         if (++sinceClock == CLOCK_EVERY) {
             nowNanos = System.nanoTime();
             sinceClock = 0;
@@ -34,5 +54,19 @@ final class CompletionStage implements Stage {
         if (request != null) {
             request.onEventDone(slot);
         }
+    }
+
+    @Override
+    public void onEndOfBatch() {
+        if (heldCount == 0) {
+            return;
+        }
+        nowNanos = System.nanoTime();
+        sinceClock = 0;
+        for (int i = 0; i < heldCount; i++) {
+            complete(held[i]);
+            held[i] = null;
+        }
+        heldCount = 0;
     }
 }

@@ -60,8 +60,9 @@ public final class Ingestor {
             refusal = "more events than the pipeline holds";
             return false;
         }
-        if (!processor.isAccepting()) {
-            refusal = "shutting down, retry later";
+        String busy = processor.refusal();
+        if (busy != null) {
+            refusal = busy;
             return false;
         }
         String sink = processor.sinkRefusing(n);
@@ -78,18 +79,20 @@ public final class Ingestor {
         lo = hi - n + 1;
         claimed = n;
         long receivedAt = clock.millis();
+        long position = processor.positionBase() + lo;
         if (request != null) {
             request.reset(n, arrivalNanos);
         }
         for (int i = 0; i < n; i++) {
-            ring.get(lo + i).begin(request, i, receivedAt, arrivalNanos);
+            ring.get(lo + i).begin(request, i, receivedAt, arrivalNanos, position + i);
         }
         return true;
     }
 
     /**
      * Why the last {@link #claim} returned false, in words for a client, e.g.
-     * {@code pipeline full, retry later} or {@code sink file is behind, retry later}.
+     * {@code pipeline full, retry later}, {@code sink file is behind, retry later} or
+     * {@code no space left for the journal, retry later}.
      */
     public String refusal() {
         return refusal;

@@ -2,6 +2,7 @@ package io.streamprocessor.engine.pipeline;
 
 import io.streamprocessor.engine.aggregate.Aggregation;
 import io.streamprocessor.engine.event.FieldPath;
+import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.window.WindowSpec;
 
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Everything a {@link StreamProcessor} is built from. Immutable; made by its {@link Builder},
@@ -20,6 +22,9 @@ import java.util.List;
  * <p>The builder's initial values are the defaults of the HTTP API, and the only copy of them:
  * the configuration's catalogue reads them through {@link #defaults()}.
  *
+ * @param journal       where and how events are journaled, or null for none (events then live in memory only)
+ * @param notices       receives one line for each notable thing the processor does on its own (a journal
+ *                      replayed, a damaged record cut); by default printed to standard error
  * @param maxStageBatch most events a stage handler takes before its end-of-batch work (publishing
  *                      counters, flushing sinks, releasing the window lock); not the HTTP batch
  */
@@ -47,7 +52,9 @@ public record ProcessorSettings(
     List<Sink> sinks,
     List<Aggregation<?>> aggregations,
     Clock clock,
-    ErrorHandler errorHandler) {
+    ErrorHandler errorHandler,
+    JournalSettings journal,
+    Consumer<String> notices) {
 
     /**
      * Heap one ring slot takes before any event has been written into it, in bytes: the
@@ -97,6 +104,8 @@ public record ProcessorSettings(
         private final List<Aggregation<?>> aggregations = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private ErrorHandler errorHandler = new LoggingErrorHandler();
+        private JournalSettings journal;
+        private Consumer<String> notices = line -> System.err.println("stream-processor: " + line);
 
         Builder() {
         }
@@ -266,6 +275,23 @@ public record ProcessorSettings(
             return this;
         }
 
+        /**
+         * Journals every event (see {@link io.streamprocessor.engine.journal.Journal}): a request is
+         * acknowledged once its events are written, and a processor started on the same directory
+         * replays them, so the windows, the totals and the sinks continue where they were. Null (the
+         * builder's default; the server's is {@code data/journal}) keeps events in memory only.
+         */
+        public Builder journal(JournalSettings journal) {
+            this.journal = journal;
+            return this;
+        }
+
+        /** Where one-line notices go (journal replayed, damage cut); standard error by default. */
+        public Builder notices(Consumer<String> notices) {
+            this.notices = java.util.Objects.requireNonNull(notices, "notices");
+            return this;
+        }
+
         public ProcessorSettings settings() {
             WindowSpec spec = new WindowSpec(windowSize, windowSlide, retention);
             int cores = Runtime.getRuntime().availableProcessors();
@@ -276,7 +302,7 @@ public record ProcessorSettings(
                 valuePath, maxFutureSkewMillis, unknownFields, maxDepth, maxFields, maxDataTokens, maxDataBytes,
                 typesPerWindow, maxTypes, maxSources, maxMetricKeys, exactDistinctSources,
                 List.copyOf(filters), List.copyOf(transforms), List.copyOf(sinks), List.copyOf(aggregations),
-                clock, errorHandler);
+                clock, errorHandler, journal, notices);
         }
 
         /** Checks the settings and builds the processor (not yet started). */

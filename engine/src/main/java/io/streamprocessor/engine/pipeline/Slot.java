@@ -37,14 +37,14 @@ final class Slot {
     }
 
     /** Prepares the slot for a new event of {@code request}, at {@code index} within it. */
-    void begin(IngestRequest request, int index, long receivedAt, long arrivalNanos) {
+    void begin(IngestRequest request, int index, long receivedAt, long arrivalNanos, long position) {
         this.isVoid = false;
         this.request = request;
         this.requestIndex = index;
         this.arrivalNanos = arrivalNanos;
         this.verdict = Outcome.PENDING;
         this.late = false;
-        event.begin(receivedAt);
+        event.begin(receivedAt, position);
     }
 
     /** Marks the slot as carrying no event, for a batch whose body turned out malformed after its slots were claimed. */

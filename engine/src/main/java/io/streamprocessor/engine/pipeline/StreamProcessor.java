@@ -6,17 +6,21 @@ import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventProcessorFactory;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.streamprocessor.engine.event.EventRecord;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.event.Interner;
 import io.streamprocessor.engine.event.Validator;
+import io.streamprocessor.engine.journal.Journal;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.LatencyRecorder;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
+import io.streamprocessor.engine.window.WindowSpec;
 import io.streamprocessor.engine.window.WindowStore;
 import org.HdrHistogram.Histogram;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +44,7 @@ public final class StreamProcessor implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final long QUERY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    private enum State { NEW, RUNNING, CLOSING, CLOSED }
+    private enum State { NEW, REPLAYING, RUNNING, CLOSING, CLOSED }
 
     private final ProcessorSettings settings;
     /** Null for {@link Topology#INLINE}, which has no stage threads. */
@@ -55,6 +59,15 @@ public final class StreamProcessor implements AutoCloseable {
     private final TransformStage transform;
     private final WindowStage window;
     private final SinkStage sinkStage;
+    private final Validator validator;
+    /** Null without a journal. */
+    private final JournalStage journalStage;
+    private Journal journal;
+    private volatile JournalReplay replay;
+    private volatile long replayRecords;
+    /** What this run's ring sequences are added to for events' positions: one past the journal's last record. */
+    private volatile long positionBase;
+    private final String name;
     private final List<StageHandler> handlers = new ArrayList<>();
     private final LatencyRecorder latency = new LatencyRecorder();
     private volatile State state = State.NEW;
@@ -63,19 +76,36 @@ public final class StreamProcessor implements AutoCloseable {
         this.settings = s;
         int instance = INSTANCES.incrementAndGet();
         String name = "sp" + instance;
+        this.name = name;
         FieldPath valuePath = FieldPath.of(s.valuePath());
         this.types = new Interner(s.maxTypes());
         this.sources = new Interner(s.maxSources());
         String idPrefix = "evt-" + Long.toString(System.currentTimeMillis(), 36) + "-" + instance + "-";
         Validator validator = new Validator(types, sources, s.maxFutureSkewMillis(), s.maxDepth(),
             s.maxFields(), s.unknownFields() == UnknownFields.ALLOW, idPrefix);
+        this.validator = validator;
         this.validate = new ValidateStage(validator, s.clock());
         this.filter = new FilterStage(s.filters().toArray(new EventFilter[0]));
         this.transform = new TransformStage(s.transforms().toArray(new EventStep[0]));
         WindowStore store = new WindowStore(s.window(), s.typesPerWindow(), s.exactDistinctSources(), s.aggregations());
         this.window = new WindowStage(store, s.maxMetricKeys(), s.clock());
         this.sinkStage = new SinkStage(s.sinks().toArray(new Sink[0]), s.errorHandler());
-        CompletionStage completion = new CompletionStage(latency);
+        boolean journaled = s.journal() != null;
+        for (Sink sink : s.sinks()) {
+            if (sink.catchesUpFromJournal() && !journaled) {
+                throw new IllegalArgumentException("sink " + sink.name() + " catches up from the journal when full "
+                    + "(overflow journal), and there is no journal");
+            }
+        }
+        // Where the window stage runs on the journal's thread just before it, the journal reads its metrics rather than count them twice.
+        boolean windowOnJournalThread = s.topology() == Topology.SINGLE || s.topology() == Topology.INLINE;
+        this.journalStage = journaled
+            ? new JournalStage(types, sources, s.maxMetricKeys(), windowOnJournalThread ? window.metrics : null)
+            : null;
+        // The journal writes at the end of each batch: a completion stage on its thread holds its answers until then.
+        CompletionStage completion = new CompletionStage(latency, journaled && s.topology() != Topology.PER_STAGE);
+        // After the window stage (which decides lateness), before the sinks: a sink only gets journaled events.
+        Stage[] delivery = journaled ? new Stage[] {journalStage, sinkStage} : new Stage[] {sinkStage};
 
         ErrorHandler errors = s.errorHandler();
         if (s.topology() == Topology.INLINE) {
@@ -83,7 +113,7 @@ public final class StreamProcessor implements AutoCloseable {
             this.ring = RingBuffer.createMultiProducer(
                 () -> new Slot(valuePath, s.maxDataTokens(), s.maxDataBytes()), s.ringSize(),
                 s.waitStrategy().create());
-            StageHandler all = new StageHandler(errors, validate, filter, transform, window, sinkStage, completion);
+            StageHandler all = new StageHandler(errors, chain(new Stage[] {validate, filter, transform, window}, delivery, completion));
             handlers.add(all);
             this.inline = new InlineDrainer(ring, all, s.maxStageBatch());
             return;
@@ -102,19 +132,31 @@ public final class StreamProcessor implements AutoCloseable {
             s.waitStrategy().create());
         switch (s.topology()) {
             case SINGLE -> disruptor.handleEventsWith(
-                processor(new StageHandler(errors, validate, filter, transform, window, sinkStage, completion)));
+                processor(new StageHandler(errors, chain(new Stage[] {validate, filter, transform, window}, delivery, completion))));
             case FUSED -> disruptor
                 .handleEventsWith(processor(new StageHandler(errors, validate, filter, transform, window)))
-                .then(processor(new StageHandler(errors, sinkStage, completion)));
-            case PER_STAGE -> disruptor
-                .handleEventsWith(processor(new StageHandler(errors, validate)))
-                .then(processor(new StageHandler(errors, filter)))
-                .then(processor(new StageHandler(errors, transform)))
-                .then(processor(new StageHandler(errors, window)), processor(new StageHandler(errors, sinkStage)))
-                .then(processor(new StageHandler(errors, completion)));
+                .then(processor(new StageHandler(errors, chain(new Stage[0], delivery, completion))));
+            case PER_STAGE -> {
+                var afterTransform = disruptor
+                    .handleEventsWith(processor(new StageHandler(errors, validate)))
+                    .then(processor(new StageHandler(errors, filter)))
+                    .then(processor(new StageHandler(errors, transform)));
+                // Without a journal the sinks run beside the window stage; with one, after it (journal and sinks on one thread).
+                var delivered = journaled
+                    ? afterTransform.then(processor(new StageHandler(errors, window))).then(processor(new StageHandler(errors, delivery)))
+                    : afterTransform.then(processor(new StageHandler(errors, window)), processor(new StageHandler(errors, sinkStage)));
+                delivered.then(processor(new StageHandler(errors, completion)));
+            }
             default -> throw new IllegalStateException("topology " + s.topology());
         }
         this.ring = disruptor.getRingBuffer();
+    }
+
+    private static Stage[] chain(Stage[] first, Stage[] delivery, Stage last) {
+        Stage[] all = java.util.Arrays.copyOf(first, first.length + delivery.length + 1);
+        System.arraycopy(delivery, 0, all, first.length, delivery.length);
+        all[all.length - 1] = last;
+        return all;
     }
 
     private EventProcessorFactory<Slot> processor(StageHandler handler) {
@@ -130,15 +172,157 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     /**
-     * Starts the sinks, then the stage threads.
+     * Starts the sinks; with a journal, opens it and replays it (the windows, the totals, and to each
+     * sink the events after the position it had delivered through), meanwhile answering
+     * {@link #health()} and refusing events; then starts the stage threads and takes events.
      *
-     * @throws IllegalStateException when a sink cannot start (its cause says why); the sinks
-     *                               already started are closed
+     * @throws IllegalStateException when a sink cannot start, or the journal cannot be opened or is
+     *                               damaged (the message says where and what to do); what was
+     *                               started is closed
      */
     public synchronized StreamProcessor start() {
+        return start(records -> { });
+    }
+
+    /**
+     * As {@link #start()}, calling {@code beforeReplay} with the number of records found once the
+     * journal is open (so no other processor holds it) and before they are replayed; not called
+     * when there is nothing to replay.
+     */
+    public synchronized StreamProcessor start(java.util.function.LongConsumer beforeReplay) {
         if (state != State.NEW) {
             throw new IllegalStateException("processor already started");
         }
+        startSinks();
+        if (journalStage != null) {
+            try {
+                openAndReplay(beforeReplay);
+            } catch (IOException | RuntimeException e) {
+                for (Sink s : settings.sinks()) {
+                    closeQuietly(s);
+                }
+                if (journal != null) {
+                    journal.close();
+                }
+                state = State.CLOSED;
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        sinkStage.handedThrough(positionBase - 1);
+        if (disruptor != null) {
+            disruptor.start();
+        }
+        state = State.RUNNING;
+        return this;
+    }
+
+    private void openAndReplay(java.util.function.LongConsumer beforeReplay) throws IOException {
+        long started = System.nanoTime();
+        journal = Journal.open(settings.journal(), settings.notices());
+        if (journal.records() > 0) {
+            beforeReplay.accept(journal.records());
+        }
+        journalStage.attach(journal);
+        replayRecords = journal.records();
+        List<Sink> sinks = settings.sinks();
+        Map<String, Long> checkpoint = journal.checkpointedSinkPositions();
+        long[] resume = new long[sinks.size()];
+        for (int i = 0; i < resume.length; i++) {
+            // A sink the journal has not seen before starts with the events taken from now on.
+            resume[i] = checkpoint.getOrDefault(sinks.get(i).name(), journal.nextPosition() - 1);
+        }
+        EventRecord scratch = new EventRecord(FieldPath.of(settings.valuePath()), settings.maxDataTokens(), settings.maxDataBytes());
+        JournalReplay r = new JournalReplay(scratch, validator, types, sources, window, journalStage.totals,
+            sinks.toArray(new Sink[0]), resume, sinkStage, settings.notices());
+        replay = r;
+        state = State.REPLAYING;
+        r.begin();
+        try {
+            journal.replay(r);
+        } finally {
+            r.end();
+        }
+        JournalStage.Totals t = journalStage.totals;
+        validate.received.add(t.received);
+        validate.received.publish();
+        validate.rejected.add(t.rejected);
+        validate.rejected.publish();
+        filter.filtered.add(t.filtered);
+        filter.filtered.publish();
+        window.processed.add(t.processed);
+        window.processed.publish();
+        window.late.add(t.late);
+        window.late.publish();
+        if (t.lastProcessedAt != Long.MIN_VALUE) {
+            window.lastProcessedAt.set(t.lastProcessedAt);
+            window.lastProcessedAt.publish();
+        }
+        window.lock.lock();
+        try {
+            if (!t.sharedMetrics) {
+                t.metrics.counts.forEach(window.metrics::add);
+            }
+        } finally {
+            window.lock.unlock();
+        }
+        journalStage.seedWatermark(r.watermark());
+        positionBase = journal.nextPosition();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        if (journal.records() > 0) {
+            settings.notices().accept(String.format(java.util.Locale.ROOT,
+                "journal: replayed %,d events (%,d records, %.1f MiB) from %s in %,d ms%s",
+                r.events, journal.records(), journal.replayedBytes() / 1048576.0, settings.journal().dir(), millis,
+                millis > 0 ? String.format(java.util.Locale.ROOT, ", %,d events/s", r.events * 1000 / millis) : ""));
+        }
+        journal.startWriting(journalStage, new Journal.Needs() {
+            @Override
+            public Map<String, Long> sinkPositions() {
+                Map<String, Long> positions = new LinkedHashMap<>();
+                for (int i = 0; i < sinks.size(); i++) {
+                    positions.put(sinks.get(i).name(), sinkStage.deliveredThrough(i));
+                }
+                return positions;
+            }
+
+            @Override
+            public void nudge() {
+                if (sinkStage.anyBehind() && state == State.RUNNING) {
+                    endABatch();
+                }
+            }
+
+            @Override
+            public long oldestNeededEventTime() {
+                long wm = journalStage.watermark();
+                if (wm == Long.MIN_VALUE) {
+                    return Long.MIN_VALUE + 1; // no event in any window yet
+                }
+                WindowSpec w = settings.window();
+                return wm - w.retentionMillis() - w.sizeMillis() - w.slideMillis();
+            }
+        }, name + "-journal");
+        sinkStage.attach(journal, new EventRecord(FieldPath.of(settings.valuePath()), settings.maxDataTokens(),
+            settings.maxDataBytes()));
+        replay = null;
+    }
+
+    /**
+     * Publishes a void slot, so the stages end a batch even with no traffic: a sink catching up from
+     * the journal moves on at batch ends. Skipped when the ring is full (batches are ending anyway).
+     */
+    private void endABatch() {
+        long seq;
+        try {
+            seq = ring.tryNext();
+        } catch (com.lmax.disruptor.InsufficientCapacityException e) {
+            return;
+        }
+        ring.get(seq).markVoid();
+        ring.publish(seq);
+        afterPublish();
+    }
+
+    private void startSinks() {
         List<Sink> sinks = settings.sinks();
         for (int i = 0; i < sinks.size(); i++) {
             try {
@@ -150,16 +334,37 @@ public final class StreamProcessor implements AutoCloseable {
                 throw new IllegalStateException("sink " + sinks.get(i).name() + " cannot start: " + e.getMessage(), e);
             }
         }
-        if (disruptor != null) {
-            disruptor.start();
-        }
-        state = State.RUNNING;
-        return this;
     }
 
-    /** True while the processor takes new events (started, not closing). */
+    /** True while the processor takes new events (started, replay done, not closing). */
     public boolean isAccepting() {
         return state == State.RUNNING;
+    }
+
+    /**
+     * Why the processor takes no events now, in words for a client ({@code replaying the journal,
+     * retry later}, {@code no space left for the journal, retry later}), or null when it takes them.
+     */
+    String refusal() {
+        State now = state;
+        if (now == State.RUNNING) {
+            return journal == null ? null : journal.refusal();
+        }
+        return switch (now) {
+            case NEW -> "starting, retry later";
+            case REPLAYING -> "replaying the journal, retry later";
+            default -> "shutting down, retry later";
+        };
+    }
+
+    /** The journal, or null without one (or before start). */
+    Journal journal() {
+        return journal;
+    }
+
+    /** Added to ring sequences for events' positions. */
+    long positionBase() {
+        return positionBase;
     }
 
     /** A new producer handle; give each producing thread its own. */
@@ -200,7 +405,7 @@ public final class StreamProcessor implements AutoCloseable {
         window.lock.lock();
         try {
             throughput = window.throughput.perSecond(settings.clock().millis());
-            window.metrics.forEach((key, n) -> metrics.merge(metricName(key), n, Long::sum));
+            window.metrics.counts.forEach((key, n) -> metrics.merge(metricName(key), n, Long::sum));
         } finally {
             window.lock.unlock();
         }
@@ -237,11 +442,11 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     private String metricName(long key) {
-        if (key == WindowStage.OTHER_METRIC) {
+        if (key == MetricCounts.OTHER) {
             return WindowResult.OTHER;
         }
         // Interned by the validate stage; the ids reached the window stage, and so this thread, through the ring.
-        return types.name((int) (key >>> 32)) + ":" + sources.name((int) key);
+        return types.name(MetricCounts.typeId(key)) + ":" + sources.name(MetricCounts.sourceId(key));
     }
 
     /**
@@ -272,8 +477,13 @@ public final class StreamProcessor implements AutoCloseable {
         if (sinks.isEmpty()) {
             return null;
         }
-        long incoming = events + ringUsed();
+        // The events on their way to the sinks: published, not yet past the sink stage (those past it
+        // are in the sinks' own counts, even while later stages still hold their slots).
+        long incoming = events + Math.max(0, positionBase + ring.getCursor() - sinkStage.passedThrough());
         for (int i = 0; i < sinks.size(); i++) {
+            if (journal != null && sinks.get(i).catchesUpFromJournal()) {
+                continue; // when full it falls behind and reads back from the journal; it never refuses
+            }
             if (!sinks.get(i).admits(incoming)) {
                 return sinks.get(i).name();
             }
@@ -283,8 +493,19 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** The pipeline's health: accepting, not too full, and no sink failing. */
     public Health health() {
-        if (state != State.RUNNING) {
-            return new Health(Health.Status.UNHEALTHY, "processor is " + state.name().toLowerCase());
+        State now = state;
+        if (now == State.REPLAYING) {
+            JournalReplay r = replay;
+            long done = r == null ? replayRecords : r.done;
+            return new Health(Health.Status.UNHEALTHY, String.format(java.util.Locale.ROOT,
+                "replaying the journal: %,d of %,d records; events are taken once it is done", done, replayRecords));
+        }
+        if (now != State.RUNNING) {
+            return new Health(Health.Status.UNHEALTHY, "processor is " + now.name().toLowerCase());
+        }
+        String journalProblem = journal == null ? null : journal.refusal();
+        if (journalProblem != null) {
+            return new Health(Health.Status.UNHEALTHY, "journal: " + journalProblem.replace(", retry later", ""));
         }
         long used = ringUsed();
         int capacity = ring.getBufferSize();
@@ -351,6 +572,9 @@ public final class StreamProcessor implements AutoCloseable {
             }
             for (Sink s : settings.sinks()) {
                 closeQuietly(s);
+            }
+            if (journal != null) {
+                journal.close(); // after the sinks, so its last checkpoint has them delivered through the end
             }
             state = State.CLOSED;
         }

@@ -4,7 +4,6 @@ import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.stats.Counter;
 import io.streamprocessor.engine.stats.ThroughputMeter;
 import io.streamprocessor.engine.window.WindowStore;
-import org.agrona.collections.Long2LongCounterMap;
 
 import java.time.Clock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,24 +15,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * for no longer than it takes to read them.
  */
 final class WindowStage implements Stage {
-    /** Key of the {@code type:source} pairs past the metrics bound. */
-    static final long OTHER_METRIC = Long.MIN_VALUE;
-
     final ReentrantLock lock = new ReentrantLock();
     final WindowStore windows;
     final ThroughputMeter throughput = new ThroughputMeter();
-    final Long2LongCounterMap metrics = new Long2LongCounterMap(64, 0.65f, 0);
+    final MetricCounts metrics;
     final Counter processed = new Counter();
     final Counter late = new Counter();
     final Counter lastProcessedAt = new Counter();
-    private final int maxMetricKeys;
     private final Clock clock;
     private long now;
     private long batchProcessed;
 
     WindowStage(WindowStore windows, int maxMetricKeys, Clock clock) {
         this.windows = windows;
-        this.maxMetricKeys = maxMetricKeys;
+        this.metrics = new MetricCounts(maxMetricKeys);
         this.clock = clock;
         lastProcessedAt.set(Long.MIN_VALUE);
         lastProcessedAt.publish();
@@ -56,22 +51,11 @@ final class WindowStage implements Stage {
         // aggregation throws on it below.
         processed.increment();
         batchProcessed++;
-        long key = metricKey(e.typeId(), e.sourceId());
-        if (key != OTHER_METRIC && metrics.size() >= maxMetricKeys && metrics.get(key) == 0) {
-            key = OTHER_METRIC;
-        }
-        metrics.incrementAndGet(key);
+        metrics.count(e.typeId(), e.sourceId());
         if (!windows.add(e)) {
             slot.late = true;
             late.increment();
         }
-    }
-
-    private static long metricKey(int typeId, int sourceId) {
-        if (typeId < 0 || sourceId < 0) {
-            return OTHER_METRIC;
-        }
-        return ((long) typeId << 32) | (sourceId & 0xFFFF_FFFFL);
     }
 
     @Override

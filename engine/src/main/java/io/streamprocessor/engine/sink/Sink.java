@@ -60,6 +60,27 @@ public interface Sink extends AutoCloseable {
     }
 
     /**
+     * True for a sink that, when full, falls behind rather than refusing requests or dropping: while
+     * it {@link #admits} no more, the engine hands it no live events and later reads it the ones it
+     * missed back from the journal, as fast as it admits them, until it has caught up (the overflow
+     * policy {@code journal}). Needs the processor's journal. Must not change.
+     */
+    default boolean catchesUpFromJournal() {
+        return false;
+    }
+
+    /**
+     * The {@linkplain io.streamprocessor.engine.event.EventView#position() position} of the oldest
+     * event this sink was handed and has not yet delivered for good (written, flushed, acknowledged),
+     * or {@link Long#MAX_VALUE} when it holds none: everything before it is delivered, so after a crash
+     * the journal hands the sink the events from there on again (at least once). A sink that delivers
+     * within its callbacks holds none and needs not override this. Any thread; must not block.
+     */
+    default long oldestUndelivered() {
+        return Long.MAX_VALUE;
+    }
+
+    /**
      * Flushes and delivers what the sink holds, within the processor's drain timeout, then releases
      * resources. Called once, by the thread closing the processor, after the ring has drained and
      * the last callback has returned; only when draining ran past the drain timeout may a stuck

@@ -1,5 +1,6 @@
 package io.streamprocessor.perf.engine;
 
+import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.pipeline.Topology;
@@ -19,6 +20,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +77,14 @@ public class PipelineBenchmark {
     @Param({"16384"})
     public int ringSize;
 
+    /**
+     * Journal every event to a temporary directory ({@code -p journal=true}; segments deleted as the
+     * windows move on), as the server does by default: its cost and its allocation per event.
+     */
+    @Param({"false"})
+    public boolean journal;
+
+    private Path journalDir;
     private WarpedClock clock;
     private MetricsSink sink;
     private StreamProcessor processor;
@@ -90,6 +103,7 @@ public class PipelineBenchmark {
             .ringSize(ringSize)
             .clock(clock)
             .addSink(sink)
+            .journal(journalSettings())
             .build()
             .start();
         ingestor = processor.newIngestor();
@@ -97,6 +111,18 @@ public class PipelineBenchmark {
         published = 0;
         System.out.println("pipeline: " + topology + " topology, " + processor.settings().waitStrategy()
             + " wait strategy, " + ringSize + " slots, window " + panesPerWindow + " x 1 s");
+    }
+
+    private JournalSettings journalSettings() {
+        if (!journal) {
+            return null;
+        }
+        try {
+            journalDir = Files.createTempDirectory("sp-bench-journal");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return JournalSettings.in(journalDir);
     }
 
     @Benchmark
@@ -128,6 +154,13 @@ public class PipelineBenchmark {
     public void stop() {
         StatsSnapshot s = processor.stats();
         processor.close();
+        if (journalDir != null) {
+            try (var files = Files.walk(journalDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         if (s.totalReceived() != published || s.totalProcessed() != published || sink.events() != published
             || s.totalRejected() != 0 || s.totalLate() != 0 || s.totalFiltered() != 0) {
             throw new IllegalStateException("not every event took the full path: published " + published

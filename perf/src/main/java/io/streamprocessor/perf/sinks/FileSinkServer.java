@@ -49,7 +49,7 @@ public final class FileSinkServer {
             }
         }
 
-        LoadedConfig config = Config.load(new String[] {"--host", "127.0.0.1", "--port", port}, Map.of());
+        LoadedConfig config = Config.load(new String[] {"--host", "127.0.0.1", "--port", port, "--journal.enabled", "false"}, Map.of());
         ProcessorSettings.Builder processor = config.processorBuilder();
         BufferedSink sink = null;
         if (file) {

@@ -39,7 +39,7 @@ class SinksDeclaredInTheFileTest {
     private void postWith(String sinkLines, Map<String, String> environment) throws Exception {
         Path yaml = dir.resolve("stream-processor.yaml");
         Files.writeString(yaml, "sinks:\n" + sinkLines);
-        HttpServer server = Main.serve(Config.load(new String[] {"--config", yaml.toString(), "--port", "0"}, environment));
+        HttpServer server = Main.serve(Config.load(new String[] {"--config", yaml.toString(), "--port", "0", "--journal.dir", dir.resolve("journal").toString()}, environment));
         try {
             HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + "/events/batch"))
