@@ -51,14 +51,7 @@ public final class FsyncProbe {
         try {
             for (int r = 1; r <= rounds; r++) {
                 for (String mode : List.of("overwrite", "append", "mapped")) {
-                    Histogram h = new Histogram(3_600_000_000_000L, 3);
-                    Path file = dir.resolve(mode + "-" + r);
-                    switch (mode) {
-                        case "overwrite" -> overwrite(file, warmup, count, h);
-                        case "append" -> append(file, warmup, count, h);
-                        default -> mapped(file, warmup, count, h);
-                    }
-                    Files.delete(file);
+                    Histogram h = measure(mode, dir, warmup, count);
                     System.out.printf(Locale.ROOT, "round %d %-9s p50 %7.0f  p90 %7.0f  p99 %7.0f  p99.9 %7.0f  max %7.0f µs  (mean %.0f µs)%n",
                         r, mode, us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)),
                         us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)), us(h.getMaxValue()), h.getMean() / 1e3);
@@ -73,6 +66,27 @@ public final class FsyncProbe {
             }
             Files.delete(dir);
         }
+    }
+
+    /**
+     * Times {@code count} writes of 4 KiB and a force, after {@code warmup} untimed, in a new file
+     * in {@code dir} (deleted after); {@code mode} is overwrite, append or mapped. Nanoseconds.
+     */
+    static Histogram measure(String mode, Path dir, int warmup, int count) throws IOException {
+        Histogram h = new Histogram(3_600_000_000_000L, 3);
+        Path file = Files.createTempFile(dir, "fsync-probe-" + mode + "-", ".tmp");
+        Files.delete(file);
+        try {
+            switch (mode) {
+                case "overwrite" -> overwrite(file, warmup, count, h);
+                case "append" -> append(file, warmup, count, h);
+                case "mapped" -> mapped(file, warmup, count, h);
+                default -> throw new IllegalArgumentException("mode: overwrite, append or mapped, not " + mode);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        return h;
     }
 
     private static void overwrite(Path file, int warmup, int count, Histogram h) throws IOException {
