@@ -7,15 +7,11 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -24,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -63,8 +58,7 @@ public final class Journal implements AutoCloseable {
     /** Kind and position, covered by the CRC. */
     static final int RECORD_HEADER = 9;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.journal");
-    private static final String CHECKPOINT = "sinks.checkpoint";
+    static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.journal");
     private static final long CHECKPOINT_MILLIS = 100;
     private static final int BATCH_BYTES = 1 << 20;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
@@ -100,21 +94,6 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static final class Segment {
-        final Path path;
-        final long firstPosition;
-        /** Written bytes. */
-        volatile long size;
-        volatile long lastPosition;
-        volatile long maxEventTime = Long.MIN_VALUE;
-
-        Segment(Path path, long firstPosition) {
-            this.path = path;
-            this.firstPosition = firstPosition;
-            this.lastPosition = firstPosition - 1;
-        }
-    }
-
     private final JournalSettings settings;
     private final Path dir;
     private final Consumer<String> notices;
@@ -123,6 +102,7 @@ public final class Journal implements AutoCloseable {
     /** Oldest first; guarded by itself. */
     private final List<Segment> segments = new ArrayList<>();
     private final Map<String, Long> checkpoint;
+    private final SinkCheckpoint sinkCheckpoint;
     private final CRC32C crc = new CRC32C();
     private ByteBuffer batch = ByteBuffer.allocate(BATCH_BYTES).order(LE);
     private int batchSize;
@@ -138,8 +118,6 @@ public final class Journal implements AutoCloseable {
     private volatile String refusal;
     private volatile boolean closing;
     private ScheduledExecutorService housekeeper;
-    /** What the checkpoint file holds; guarded by this. */
-    private String lastCheckpoint;
     /** A failure every write meets until cleared: how tests stand in for a full disk. */
     private volatile IOException injectedFailure;
 
@@ -169,7 +147,8 @@ public final class Journal implements AutoCloseable {
                 + "give each server a journal.dir of its own");
         }
         this.lock = l;
-        this.checkpoint = readCheckpoint();
+        this.sinkCheckpoint = new SinkCheckpoint(dir);
+        this.checkpoint = sinkCheckpoint.read();
     }
 
     /**
@@ -233,144 +212,19 @@ public final class Journal implements AutoCloseable {
     // ------------------------------------------------------------------ opening
 
     private void scan() throws IOException {
-        List<Path> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> SEGMENT_NAME.matcher(p.getFileName().toString()).matches()).sorted().toList();
-        }
+        Recovery r = new Recovery(settings.onCorruption(), notices);
+        segments.addAll(r.scan(dir));
+        records = r.records;
+        replayedBytes = r.bytes;
         nextPosition = 0;
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            boolean last = i == files.size() - 1;
-            long first = Long.parseLong(file.getFileName().toString().substring(0, 20));
-            Segment s = new Segment(file, first);
-            long damagedAt = check(s, last);
-            if (damagedAt >= 0) {
-                if (settings.onCorruption() == JournalSettings.OnCorruption.STOP) {
-                    throw new JournalCorruptException("the journal is damaged in " + file + " at byte " + damagedAt
-                        + ": a record before the last one fails its checksum, so what follows it cannot be trusted."
-                        + " Nothing was changed. To start anyway, keeping every event before the damage and moving"
-                        + " the rest aside (those events are lost), start once with --journal.on-corruption truncate;"
-                        + " or move the journal directory away to start empty.");
-                }
-                moveAside(s, damagedAt, files.subList(i + 1, files.size()));
-                segments.add(s);
-                break;
-            }
-            segments.add(s);
-        }
-        for (Segment s : segments) {
-            if (s.lastPosition >= nextPosition) {
-                nextPosition = s.lastPosition + 1;
+        for (Segment seg : segments) {
+            if (seg.lastPosition >= nextPosition) {
+                nextPosition = seg.lastPosition + 1;
             }
         }
         if (!segments.isEmpty()) {
             nextPosition = Math.max(nextPosition, segments.get(segments.size() - 1).firstPosition);
         }
-    }
-
-    /**
-     * Checks every record of {@code s}, setting its size and last position; cuts a damaged last
-     * record of the last segment. Returns the offset of damage to report, or -1.
-     */
-    private long check(Segment s, boolean lastSegment) throws IOException {
-        try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long fileSize = ch.size();
-            if (fileSize < SEGMENT_HEADER) {
-                if (lastSegment) {
-                    // A crash while the segment was being started: it holds nothing.
-                    notices.accept("journal: removed " + s.path.getFileName() + ", a segment the crash left unstarted");
-                    ch.close();
-                    Files.delete(s.path);
-                    s.size = 0;
-                    return -1;
-                }
-                return 0;
-            }
-            SegmentReader r = new SegmentReader(ch, fileSize);
-            int h = r.window(0, SEGMENT_HEADER);
-            ByteBuffer b = r.buffer();
-            if (b.getInt(h) != MAGIC || b.getInt(h + 4) != VERSION || b.getLong(h + 8) != s.firstPosition) {
-                return 0;
-            }
-            long at = SEGMENT_HEADER;
-            long lastPosition = s.firstPosition - 1;
-            while (at < fileSize) {
-                int bad = badRecord(r, at, lastPosition);
-                if (bad != 0) {
-                    // Damage the writes of a crash explain: the last record running past the end, or
-                    // followed by nothing but zeros (blocks allocated, never written).
-                    boolean tail = lastSegment && (bad == 2 || r.zeroFrom(at + FRAME + lengthAt(r, at)));
-                    if (!tail) {
-                        return at;
-                    }
-                    if (!r.zeroFrom(at)) {
-                        notices.accept("journal: cut a torn record at the end of " + s.path.getFileName() + " (byte " + at
-                            + ", " + (fileSize - at) + " bytes): a write the crash interrupted, never acknowledged");
-                    }
-                    ch.truncate(at);
-                    break;
-                }
-                int w = r.window(at, FRAME + RECORD_HEADER);
-                b = r.buffer();
-                int length = b.getInt(w);
-                if (b.get(w + FRAME) != STATE) {
-                    lastPosition = b.getLong(w + FRAME + 1);
-                }
-                records++;
-                at += FRAME + length;
-            }
-            s.size = Math.min(at, fileSize);
-            s.lastPosition = lastPosition;
-            replayedBytes += s.size;
-            return -1;
-        }
-    }
-
-    private static int lengthAt(SegmentReader r, long at) throws IOException {
-        int w = r.window(at, 4);
-        return w < 0 ? 0 : Math.max(0, r.buffer().getInt(w));
-    }
-
-    /** 0 when the record at {@code at} is whole and sound; 2 when it runs past the end; 1 when it is damaged. */
-    private int badRecord(SegmentReader r, long at, long lastPosition) throws IOException {
-        int w = r.window(at, FRAME + RECORD_HEADER);
-        if (w < 0) {
-            return 2;
-        }
-        int length = r.buffer().getInt(w);
-        if (length < RECORD_HEADER) {
-            return 1;
-        }
-        w = r.window(at, FRAME + length);
-        if (w < 0) {
-            return 2;
-        }
-        ByteBuffer b = r.buffer();
-        crc.reset();
-        crc.update(b.array(), w + FRAME, length);
-        if ((int) crc.getValue() != b.getInt(w + 4)) {
-            return 1;
-        }
-        byte kind = b.get(w + FRAME);
-        return kind != STATE && b.getLong(w + FRAME + 1) <= lastPosition ? 1 : 0;
-    }
-
-    private void moveAside(Segment s, long damagedAt, List<Path> after) throws IOException {
-        Path aside = s.path.resolveSibling(s.path.getFileName() + ".damaged");
-        try (FileChannel in = FileChannel.open(s.path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileChannel out = FileChannel.open(aside, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            long size = in.size();
-            in.transferTo(damagedAt, size - damagedAt, out);
-            in.truncate(Math.max(damagedAt, SEGMENT_HEADER));
-        }
-        for (Path p : after) {
-            Files.move(p, p.resolveSibling(p.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
-        }
-        check(s, true);
-        notices.accept("journal: damage in " + s.path.getFileName() + " at byte " + damagedAt + ": kept the records before it,"
-            + " moved the rest aside (" + aside.getFileName() + (after.isEmpty() ? "" : " and " + after.size() + " later segments")
-            + "); the events in them are lost");
     }
 
     /**
@@ -413,95 +267,27 @@ public final class Journal implements AutoCloseable {
      * written after the cursor was made. For a sink catching up from the journal; use it on the
      * writer's thread, after {@link #endOfBatch()}, which is what makes the records readable.
      */
-    public Cursor cursor(long fromPosition) {
-        return new Cursor(fromPosition);
+    public JournalCursor cursor(long fromPosition) {
+        return new JournalCursor(this, fromPosition);
     }
 
-    /** Reads records in order from a position; see {@link #cursor}. Not thread-safe. */
-    public final class Cursor implements AutoCloseable {
-        private final long from;
-        private Segment segment;
-        private ByteBuffer map;
-        private long mapped;
-        private int at;
-
-        private Cursor(long from) {
-            this.from = from;
-        }
-
-        /**
-         * Hands the next record at or after the cursor's first position (state records skipped) to
-         * {@code visitor}; false when every written record has been read.
-         */
-        public boolean next(Visitor visitor) throws IOException {
-            while (true) {
-                if (segment == null && !open()) {
-                    return false;
-                }
-                if (at >= mapped) {
-                    if (segment.size > mapped) {
-                        remap();
-                        continue;
-                    }
-                    Segment after = after(segment);
-                    if (after == null) {
-                        return false;
-                    }
-                    segment = after;
-                    mapped = 0;
-                    at = SEGMENT_HEADER;
-                    remap();
-                    continue;
-                }
-                int length = map.getInt(at);
-                byte kind = map.get(at + FRAME);
-                long position = map.getLong(at + FRAME + 1);
-                int payload = at + FRAME + RECORD_HEADER;
-                at += FRAME + length;
-                if (kind != STATE && position >= from) {
-                    visitor.onRecord(kind, position, map, payload, length - RECORD_HEADER);
-                    return true;
+    /** The segment holding {@code position}: the last one starting at or before it, else the first; null when none. */
+    Segment segmentFor(long position) {
+        synchronized (segments) {
+            for (int i = segments.size() - 1; i >= 0; i--) {
+                if (segments.get(i).firstPosition <= position || i == 0) {
+                    return segments.get(i);
                 }
             }
+            return null;
         }
+    }
 
-        /** Finds the segment holding the first position. */
-        private boolean open() throws IOException {
-            synchronized (segments) {
-                for (int i = segments.size() - 1; i >= 0; i--) {
-                    if (segments.get(i).firstPosition <= from || i == 0) {
-                        segment = segments.get(i);
-                        break;
-                    }
-                }
-            }
-            if (segment == null) {
-                return false;
-            }
-            at = SEGMENT_HEADER;
-            remap();
-            return true;
-        }
-
-        private void remap() throws IOException {
-            long size = segment.size;
-            try (FileChannel ch = FileChannel.open(segment.path, StandardOpenOption.READ)) {
-                map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(LE);
-            }
-            mapped = size;
-        }
-
-        private Segment after(Segment s) {
-            synchronized (segments) {
-                int i = segments.indexOf(s);
-                return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
-            }
-        }
-
-        @Override
-        public void close() {
-            map = null;
-            segment = null;
+    /** The segment after {@code s}, or null while it is the newest. */
+    Segment segmentAfter(Segment s) {
+        synchronized (segments) {
+            int i = segments.indexOf(s);
+            return i >= 0 && i + 1 < segments.size() ? segments.get(i + 1) : null;
         }
     }
 
@@ -777,45 +563,9 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private Map<String, Long> readCheckpoint() throws IOException {
-        Map<String, Long> positions = new LinkedHashMap<>();
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(dir.resolve(CHECKPOINT), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return positions;
-        }
-        for (String line : lines) {
-            int tab = line.lastIndexOf('\t');
-            if (tab > 0) {
-                try {
-                    positions.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1).trim()));
-                } catch (NumberFormatException e) {
-                    // a line a crash cut short: that sink starts from where the others did
-                }
-            }
-        }
-        return positions;
-    }
-
-    /** Writes the sinks' positions, atomically, when they changed since the last time. */
-    synchronized void writeCheckpoint() throws IOException {
-        StringBuilder text = new StringBuilder();
-        for (Map.Entry<String, Long> e : needs.sinkPositions().entrySet()) {
-            text.append(e.getKey()).append('\t').append(e.getValue()).append('\n');
-        }
-        String now = text.toString();
-        if (now.equals(lastCheckpoint)) {
-            return;
-        }
-        lastCheckpoint = now;
-        Path tmp = dir.resolve(CHECKPOINT + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, dir.resolve(CHECKPOINT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(CHECKPOINT), StandardCopyOption.REPLACE_EXISTING);
-        }
+    /** Writes the sinks' positions when they changed since the last time. */
+    void writeCheckpoint() throws IOException {
+        sinkCheckpoint.write(needs.sinkPositions());
     }
 
     /** Writes what is buffered, forces it, records the sinks' positions and releases the directory. Writer thread (or after it stopped). */

@@ -4,6 +4,7 @@ import io.streamprocessor.engine.event.EventCodec;
 import io.streamprocessor.engine.event.EventRecord;
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.journal.Journal;
+import io.streamprocessor.engine.journal.JournalCursor;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.Counter;
@@ -40,7 +41,7 @@ final class SinkStage implements Stage {
     private final AtomicLongArray behindFrom;
     /** Per sink: the last position it missed; the catch-up is done once the cursor passes it. */
     private final long[] missedThrough;
-    private final Journal.Cursor[] cursors;
+    private final JournalCursor[] cursors;
     private volatile boolean anyBehind;
     /** Stage thread: the position of the last event of the batch so far, handed to the sinks or not. */
     private long lastSeen = -1;
@@ -61,7 +62,7 @@ final class SinkStage implements Stage {
         this.catchesUp = new boolean[sinks.length];
         this.behindFrom = new AtomicLongArray(sinks.length);
         this.missedThrough = new long[sinks.length];
-        this.cursors = new Journal.Cursor[sinks.length];
+        this.cursors = new JournalCursor[sinks.length];
         for (int i = 0; i < sinks.length; i++) {
             handed[i] = new Counter();
             failures[i] = new Counter();
