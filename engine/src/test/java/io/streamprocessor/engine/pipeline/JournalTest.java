@@ -126,6 +126,29 @@ class JournalTest {
         assertTrue(notices.stream().anyMatch(n -> n.startsWith("journal: replayed")), notices.toString());
     }
 
+    /** A segment of several MiB is read in 1 MiB chunks: records that straddle a chunk's end must come back whole. */
+    @Test
+    void aSegmentLargerThanOneReadComesBackWholeAndATornTailAfterItIsStillCut() throws Exception {
+        JournalSettings journal = JournalSettings.in(dir);
+        StatsSnapshot stats;
+        List<WindowResult> windows;
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
+            ingestMix(p, 11, 40_000);
+            stats = p.stats();
+            windows = p.aggregations();
+        }
+        Path last = segments().get(segments().size() - 1);
+        assertTrue(Files.size(last) > 3 << 20, "one segment of several MiB: " + Files.size(last));
+        try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+            f.seek(f.length());
+            f.write(new byte[] {(byte) 90, 0, 0, 0, 7, 7, 7, 7, 1});
+        }
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
+            assertSameState(stats, windows, p);
+        }
+        assertTrue(notices.stream().anyMatch(n -> n.contains("cut a torn record")), notices.toString());
+    }
+
     @Test
     void theSameEventsWithoutAJournalGiveTheSameWindows() throws Exception {
         List<WindowResult> journaled;
