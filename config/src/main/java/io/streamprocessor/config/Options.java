@@ -71,7 +71,7 @@ public final class Options {
             + "auto picks by cores", "--topology");
     public static final Option<WaitStrategyType> WAIT_STRATEGY = new Option<>("processor.wait-strategy",
         ValueType.choice(WaitStrategyType.values(), WaitStrategyType::configName, true), null,
-        "how idle stage threads wait; auto yields with cores to spare, sleeps otherwise", null);
+        "how idle stage threads wait; auto blocks, so an idle server takes next to no CPU", null);
     public static final Option<Integer> MAX_STAGE_BATCH = new Option<>("processor.max-stage-batch",
         ValueType.integer(1, 1 << 20, false), ENGINE.maxStageBatch(),
         "most events a stage thread takes before it flushes sinks and publishes counters; bounds a query's wait", null);
