@@ -14,6 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import static io.streamprocessor.perf.BenchArgs.loadAverage;
+import static io.streamprocessor.perf.BenchArgs.value;
+
 /**
  * This disk's own fsync latency, the floor under the journal's {@code fsync=batch}: a loop that
  * writes 4 KiB and forces it, timed per iteration, in three ways:
@@ -167,16 +170,4 @@ public final class FsyncProbe {
         return nanos / 1e3;
     }
 
-    private static String value(List<String> args, String flag, String fallback) {
-        int i = args.indexOf(flag);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

@@ -1,14 +1,12 @@
 package io.streamprocessor.perf.journal;
 
+import io.streamprocessor.perf.ServerOutput;
 import io.streamprocessor.perf.load.LoadGenerator;
 import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 import org.HdrHistogram.Histogram;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import static io.streamprocessor.perf.BenchArgs.loadAverage;
+import static io.streamprocessor.perf.BenchArgs.value;
 
 /**
  * The journal's cost and its recovery, against the real launcher ({@code transport/target/stream-processor.jar},
@@ -335,13 +336,13 @@ public final class JournalBench {
     /** A launcher in a JVM of its own, its merged output read on a thread of its own. */
     private static final class Server {
         final Process process;
-        final Output output;
+        final ServerOutput output;
         final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(1)).build();
 
         private Server(Process process) {
             this.process = process;
-            this.output = new Output(process.getInputStream());
+            this.output = new ServerOutput(process.getInputStream());
         }
 
         static Server start(List<String> flags) throws IOException {
@@ -414,82 +415,6 @@ public final class JournalBench {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** A server's merged output with the time each line arrived. */
-    private static final class Output {
-        private final StringBuilder text = new StringBuilder();
-        private final List<long[]> times = new ArrayList<>();
-        private final List<String> lines = new ArrayList<>();
-
-        Output(InputStream in) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        long now = System.nanoTime();
-                        synchronized (text) {
-                            text.append(line).append('\n');
-                            lines.add(line);
-                            times.add(new long[] {now});
-                            text.notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process is gone
-                }
-            }, "server-output");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        boolean await(String word, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            synchronized (text) {
-                while (text.indexOf(word) < 0) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        return false;
-                    }
-                    text.wait(left);
-                }
-                return true;
-            }
-        }
-
-        Matcher find(Pattern p, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            synchronized (text) {
-                while (true) {
-                    Matcher m = p.matcher(text);
-                    if (m.find()) {
-                        return m;
-                    }
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        return null;
-                    }
-                    text.wait(left);
-                }
-            }
-        }
-
-        String text() {
-            synchronized (text) {
-                return text.toString();
-            }
-        }
-
-        /** Each line so far, shortened, with its arrival in ms after {@code start}. */
-        String timeline(long start) {
-            StringBuilder b = new StringBuilder();
-            synchronized (text) {
-                for (int i = 0; i < lines.size(); i++) {
-                    String l = lines.get(i);
-                    b.append("\n    ").append(String.format(Locale.ROOT, "%,6d", TimeUnit.NANOSECONDS.toMillis(times.get(i)[0] - start)))
-                        .append("  ").append(l.length() > 150 ? l.substring(0, 150) + "…" : l);
-                }
-            }
-            return b.toString();
-        }
-    }
 
     // ------------------------------------------------------------------ helpers
 
@@ -539,16 +464,4 @@ public final class JournalBench {
         return b.toString();
     }
 
-    private static String value(List<String> args, String flag, String fallback) {
-        int i = args.indexOf(flag);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

@@ -1,18 +1,16 @@
 package io.streamprocessor.perf.sinks;
 
+import io.streamprocessor.perf.ServerOutput;
 import io.streamprocessor.perf.load.LoadGenerator;
 import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +19,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static io.streamprocessor.perf.BenchArgs.loadAverage;
+import static io.streamprocessor.perf.BenchArgs.value;
 
 /**
  * Batch ingestion over HTTP with and without a file sink, in one run: servers ({@link FileSinkServer},
@@ -103,7 +103,7 @@ public final class FileSinkBench {
             String.valueOf(PORT), file.toString()));
         cmd.addAll(sinkFlags);
         Process server = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        Output out = new Output(server.getInputStream());
+        ServerOutput out = new ServerOutput(server.getInputStream());
         if (!out.await("listening on", 30)) {
             server.destroyForcibly();
             throw new IOException(mode + " server did not start: " + out.text());
@@ -186,11 +186,6 @@ public final class FileSinkBench {
         }
     }
 
-    private static String value(List<String> args, String flag, String fallback) {
-        int i = args.indexOf(flag);
-        return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
-    }
-
     private static String rates(double[] r) {
         StringBuilder b = new StringBuilder();
         for (double v : r) {
@@ -207,68 +202,4 @@ public final class FileSinkBench {
         return b.toString();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    /** A server's merged output, read on a thread of its own so the pipe never fills. */
-    private static final class Output {
-        private final StringBuilder text = new StringBuilder();
-
-        Output(InputStream in) {
-            Thread t = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                    for (String line = r.readLine(); line != null; line = r.readLine()) {
-                        synchronized (text) {
-                            text.append(line).append('\n');
-                            text.notifyAll();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process is gone
-                }
-            }, "server-output");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        boolean await(String word, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            synchronized (text) {
-                while (text.indexOf(word) < 0) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        return false;
-                    }
-                    text.wait(left);
-                }
-                return true;
-            }
-        }
-
-        String text() {
-            synchronized (text) {
-                return text.toString();
-            }
-        }
-
-        /** The number after {@code word} in the output, or -1. */
-        long number(String word) {
-            String t = text();
-            int i = t.lastIndexOf(word);
-            if (i < 0) {
-                return -1;
-            }
-            int s = i + word.length();
-            int e = s;
-            while (e < t.length() && Character.isDigit(t.charAt(e))) {
-                e++;
-            }
-            return e > s ? Long.parseLong(t.substring(s, e)) : -1;
-        }
-    }
 }
