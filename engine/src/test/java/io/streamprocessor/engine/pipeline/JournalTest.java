@@ -88,6 +88,25 @@ class JournalTest {
         return sent;
     }
 
+    /** What a processor showed before it closed. */
+    private record Shown(StatsSnapshot stats, List<WindowResult> windows) {
+        static Shown by(StreamProcessor p) {
+            return new Shown(p.stats(), p.aggregations());
+        }
+    }
+
+    /** Runs a processor on {@code journal}, ingests the mix, and returns what it showed before closing. */
+    private Shown runAndClose(JournalSettings journal, long seed, int events) throws InterruptedException {
+        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
+            ingestMix(p, seed, events);
+            return Shown.by(p);
+        }
+    }
+
+    private static void assertSameState(Shown before, StreamProcessor after) {
+        assertSameState(before.stats(), before.windows(), after);
+    }
+
     private static void assertSameState(StatsSnapshot before, List<WindowResult> windowsBefore, StreamProcessor after) {
         StatsSnapshot s = after.stats();
         assertEquals(before.totalReceived(), s.totalReceived(), "received");
@@ -130,13 +149,7 @@ class JournalTest {
     @Test
     void aSegmentLargerThanOneReadComesBackWholeAndATornTailAfterItIsStillCut() throws Exception {
         JournalSettings journal = JournalSettings.in(dir);
-        StatsSnapshot stats;
-        List<WindowResult> windows;
-        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
-            ingestMix(p, 11, 40_000);
-            stats = p.stats();
-            windows = p.aggregations();
-        }
+        Shown before = runAndClose(journal, 11, 40_000);
         Path last = segments().get(segments().size() - 1);
         assertTrue(Files.size(last) > 3 << 20, "one segment of several MiB: " + Files.size(last));
         try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
@@ -144,7 +157,7 @@ class JournalTest {
             f.write(new byte[] {(byte) 90, 0, 0, 0, 7, 7, 7, 7, 1});
         }
         try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
-            assertSameState(stats, windows, p);
+            assertSameState(before, p);
         }
         assertTrue(notices.stream().anyMatch(n -> n.contains("cut a torn record")), notices.toString());
     }
@@ -251,13 +264,7 @@ class JournalTest {
     @Test
     void aTornLastRecordIsCutWithANoticeAndEverythingBeforeItStays() throws Exception {
         JournalSettings journal = JournalSettings.in(dir);
-        StatsSnapshot stats;
-        List<WindowResult> windows;
-        try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
-            ingestMix(p, 7, 2_000);
-            stats = p.stats();
-            windows = p.aggregations();
-        }
+        Shown before = runAndClose(journal, 7, 2_000);
         Path last = segments().get(segments().size() - 1);
         long size = Files.size(last);
         // A record the crash interrupted: a length promising more bytes than were written.
@@ -266,7 +273,7 @@ class JournalTest {
             f.write(new byte[] {(byte) 200, 0, 0, 0, 1, 2, 3, 4, 1, 9, 9, 9});
         }
         try (StreamProcessor p = builder(Topology.SINGLE, journal).build().start()) {
-            assertSameState(stats, windows, p);
+            assertSameState(before, p);
         }
         assertEquals(size, Files.size(last), "the torn record is cut");
         assertTrue(notices.stream().anyMatch(n -> n.contains("cut a torn record")), notices.toString());
