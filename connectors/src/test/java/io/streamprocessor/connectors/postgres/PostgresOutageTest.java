@@ -96,7 +96,8 @@ class PostgresOutageTest {
             pg.stopServer();
             acked.addAll(Feed.send(p, 100, 300, Feed::plain));
             assertTrue(acked.size() - before <= 64, "a full buffer refuses requests: " + acked.size() + " of 300 taken");
-            assertTrue(sink.status().failing());
+            // The sink's own thread finds the outage on its next write, which may still be under way.
+            Feed.await("the outage reported", WITHIN, () -> sink.status().failing(), sink::status);
             assertEquals(acked.size() - before, sink.status().buffered());
 
             pg.startServer();
