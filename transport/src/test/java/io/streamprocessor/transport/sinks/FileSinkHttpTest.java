@@ -132,6 +132,8 @@ class FileSinkHttpTest {
             assertEquals("sink file is behind, retry later", refused.json().get("error"));
             assertEquals(60, acknowledged.size(), "six batches of ten fit in 64");
 
+            // The sink learns the directory is unusable on its next attempt, which may still be under way.
+            TestServer.awaitTrue("/health degraded", Duration.ofSeconds(30), () -> "degraded".equals(server.get("/health").json().get("status")));
             Map<String, Object> health = server.get("/health").json();
             assertEquals("degraded", health.get("status"));
             assertTrue(String.valueOf(health.get("reason")).contains("file"), health.toString());

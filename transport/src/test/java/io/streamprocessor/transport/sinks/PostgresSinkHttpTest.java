@@ -124,6 +124,8 @@ class PostgresSinkHttpTest {
             assertEquals("sink pg is behind, retry later", refused.assertError(503));
             assertNotNull(refused.header("Retry-After"));
             assertEquals(8, acknowledged.size(), "the buffer's 8 events were taken");
+            // The sink learns the database is down on its next attempt, which may still be under way.
+            TestServer.awaitTrue("/health degraded", WITHIN, () -> "degraded".equals(s.get("/health").json().get("status")));
             TestServer.Reply health = s.get("/health");
             assertEquals("degraded", health.json().get("status"));
             assertEquals("sink pg failing: postgres at localhost:" + pg.port() + " unreachable", health.json().get("reason"));
