@@ -25,11 +25,16 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     private int inFlight;
     private long nextIntended;
     private boolean timerSet;
+    private final boolean honorRetryAfter;
+    /** Nothing is sent before this time: the server asked to wait with {@code Retry-After}. */
+    private long quietUntil;
     private ByteBuf buffer;
     private ChannelHandlerContext ctx;
 
-    LoadConnection(LoadRun run, RequestBodies bodies, int depth, long intervalNanos, long firstIntendedNanos) {
+    LoadConnection(LoadRun run, RequestBodies bodies, int depth, long intervalNanos, long firstIntendedNanos,
+                   boolean honorRetryAfter) {
         this.run = run;
+        this.honorRetryAfter = honorRetryAfter;
         this.bodies = bodies;
         this.depth = depth;
         this.intervalNanos = intervalNanos;
@@ -65,6 +70,16 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
+        if (quietUntil > now) {
+            if (!timerSet) {
+                timerSet = true;
+                ctx.executor().schedule(() -> {
+                    timerSet = false;
+                    pump();
+                }, quietUntil - now, TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
         boolean wrote = false;
         while (inFlight < depth) {
             long due;
@@ -142,12 +157,23 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
         if (headerEnd + length > end) {
             return 0;
         }
+        if (status == 503 && honorRetryAfter && intervalNanos == 0) {
+            long seconds = header(start, headerEnd, "retry-after:");
+            if (seconds > 0) {
+                quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            }
+        }
         buffer.readerIndex((int) (headerEnd + length));
         return status;
     }
 
     private long contentLength(int from, int to) {
-        byte[] name = {'c', 'o', 'n', 't', 'e', 'n', 't', '-', 'l', 'e', 'n', 'g', 't', 'h', ':'};
+        return header(from, to, "content-length:");
+    }
+
+    /** The numeric value of the header {@code name} (lower case, with its colon), or 0 when absent. */
+    private long header(int from, int to, String lowerName) {
+        byte[] name = lowerName.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int i = from; i < to - name.length; i++) {
             if (buffer.getByte(i) != '\n') {
                 continue;

@@ -71,7 +71,7 @@ public final class LoadGenerator {
             List<Channel> channels = new ArrayList<>();
             for (int i = 0; i < o.connections(); i++) {
                 long first = start + (interval == 0 ? 0 : interval * i / o.connections());
-                LoadConnection c = new LoadConnection(run, bodies, o.depth(), interval, first);
+                LoadConnection c = new LoadConnection(run, bodies, o.depth(), interval, first, o.retryAfter());
                 connections.add(c);
                 ChannelFuture f = new Bootstrap()
                     .group(group)
@@ -108,7 +108,7 @@ public final class LoadGenerator {
             for (Channel ch : channels) {
                 ch.close().await(5, TimeUnit.SECONDS);
             }
-            return LoadReport.of(o, run, run.corrected(), run.uncorrected());
+            return LoadReport.of(o, run, run.corrected(), run.uncorrected(), run.shed());
         } finally {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }

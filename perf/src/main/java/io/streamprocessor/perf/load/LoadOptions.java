@@ -9,6 +9,8 @@ import java.net.URI;
  * @param depth       requests in flight per connection (1 = no pipelining)
  * @param batch       events per request: 1 posts to {@code /events}, more to {@code /events/batch}
  * @param method      GET sends no body (for {@code /aggregations}, {@code /stats})
+ * @param retryAfter  a connection answered 503 with {@code Retry-After} waits that long before it sends again, as
+ *                    well-behaved clients do (closed loop only); otherwise it sends again at once
  */
 public record LoadOptions(
     String host,
@@ -24,7 +26,8 @@ public record LoadOptions(
     int threads,
     String jsonOut,
     String label,
-    long seed) {
+    long seed,
+    boolean retryAfter) {
 
     static final String USAGE = """
         Usage: java -cp perf/target/benchmarks.jar io.streamprocessor.perf.load.LoadGenerator [options]
@@ -43,6 +46,8 @@ public record LoadOptions(
           --warmup S           seconds of load before measuring (default 2)
           --threads N          I/O threads of the generator (default 1)
           --seed N             seed of the event generator (default 42)
+          --retry-after        closed loop: after a 503 with Retry-After, a connection waits that long
+                               before sending again, as well-behaved clients do (default: at once)
           --label TEXT         name of the run in the report
           --json FILE          also write the report as JSON to FILE
           --help               this text
@@ -69,10 +74,15 @@ public record LoadOptions(
         String json = null;
         String label = null;
         long seed = 42;
+        boolean retryAfter = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 return null;
+            }
+            if (a.equals("--retry-after")) {
+                retryAfter = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value (or unknown option)");
@@ -107,7 +117,7 @@ public record LoadOptions(
         }
         int port = url.getPort() > 0 ? url.getPort() : 80;
         return new LoadOptions(url.getHost(), port, path, method, connections, depth, rate, batch, duration, warmup,
-            threads, json, label, seed);
+            threads, json, label, seed, retryAfter);
     }
 
     private static int positive(String flag, int v) {

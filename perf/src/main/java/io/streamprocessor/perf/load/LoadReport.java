@@ -28,13 +28,14 @@ public record LoadReport(
     double max,
     double uncorrectedP99,
     double uncorrectedP999,
+    double shedP99,
     Map<Integer, Long> statuses,
     long connectionErrors,
     long unanswered,
     long neverSent,
     long[] perSecond) {
 
-    static LoadReport of(LoadOptions o, LoadRun run, Histogram corrected, Histogram uncorrected) {
+    static LoadReport of(LoadOptions o, LoadRun run, Histogram corrected, Histogram uncorrected, Histogram shed) {
         Map<Integer, Long> statuses = new LinkedHashMap<>();
         for (int code = 0; code < run.statusSlots(); code++) {
             long n = run.status(code);
@@ -49,7 +50,7 @@ public record LoadReport(
             ms(corrected.getValueAtPercentile(99)), ms(corrected.getValueAtPercentile(99.9)),
             ms(corrected.getMaxValue()),
             ms(uncorrected.getValueAtPercentile(99)), ms(uncorrected.getValueAtPercentile(99.9)),
-            statuses, run.connectionErrors.get(), run.unanswered.get(), run.neverSent.get(), run.perSecond());
+            ms(shed.getValueAtPercentile(99)), statuses, run.connectionErrors.get(), run.unanswered.get(), run.neverSent.get(), run.perSecond());
     }
 
     private static double ms(long nanos) {
@@ -59,6 +60,11 @@ public record LoadReport(
     /** True when an open-loop run fell more than 5% short of its target rate. */
     public boolean missedTarget() {
         return targetRate > 0 && requestsPerSecond < 0.95 * targetRate;
+    }
+
+    /** Events answered 200 per second: the goodput, with refused requests left out. */
+    public double acceptedEventsPerSecond() {
+        return statuses.getOrDefault(200, 0L) * (double) batch / durationSeconds;
     }
 
     /** Responses with a status other than 2xx. */
@@ -81,7 +87,8 @@ public record LoadReport(
         return String.format(Locale.ROOT, "%-40s %12.0f %12.0f %8.3f %8.3f %8.3f %8.3f %8.3f  %s%s%s",
             label, requestsPerSecond, eventsPerSecond, p50, p90, p99, p999, max, statuses,
             (connectionErrors + unanswered > 0 ? " errors=" + connectionErrors + " unanswered=" + unanswered : "")
-                + (neverSent > 0 ? " never-sent=" + neverSent : ""),
+                + (neverSent > 0 ? " never-sent=" + neverSent : "")
+                + (statuses.containsKey(503) ? String.format(Locale.ROOT, " 503-p99=%.3fms", shedP99) : ""),
             missedTarget() ? " TARGET RATE NOT REACHED" : "");
     }
 
@@ -103,6 +110,7 @@ public record LoadReport(
         field(s, "max", max);
         field(s, "uncorrectedP99", uncorrectedP99);
         field(s, "uncorrectedP999", uncorrectedP999);
+        field(s, "shedP99", shedP99);
         s.append(",\"statuses\":{");
         boolean first = true;
         for (Map.Entry<Integer, Long> e : statuses.entrySet()) {

@@ -18,6 +18,8 @@ final class LoadRun {
     final long measureEndNanos;
     private final Recorder corrected = new Recorder(HIGHEST_NANOS, 3);
     private final Recorder uncorrected = new Recorder(HIGHEST_NANOS, 3);
+    /** Time to a 503 from the request's actual send: how quickly excess load is turned away. */
+    private final Recorder shed = new Recorder(HIGHEST_NANOS, 3);
     private final AtomicLongArray statuses = new AtomicLongArray(600);
     private final AtomicLong completedInWindow = new AtomicLong();
     final AtomicLong connectionErrors = new AtomicLong();
@@ -51,6 +53,9 @@ final class LoadRun {
         if (intendedNanos >= measureStartNanos && intendedNanos < measureEndNanos) {
             corrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - intendedNanos)));
             uncorrected.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - sentNanos)));
+            if (status == 503) {
+                shed.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, nowNanos - sentNanos)));
+            }
         }
     }
 
@@ -90,5 +95,9 @@ final class LoadRun {
 
     Histogram uncorrected() {
         return uncorrected.getIntervalHistogram();
+    }
+
+    Histogram shed() {
+        return shed.getIntervalHistogram();
     }
 }

@@ -92,6 +92,9 @@ class LoadGeneratorTest {
                     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.valueOf(decision[0]), body);
                     r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                    if (decision[0] == 503) {
+                        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                    }
                     Runnable answer = () -> {
                         inFlight--;
                         ctx.writeAndFlush(r);
@@ -117,7 +120,7 @@ class LoadGeneratorTest {
 
     private static LoadOptions openLoop(int port, int connections, double rate, double seconds, double warmup) {
         return new LoadOptions("127.0.0.1", port, "/events", "POST", connections, 1, rate, 1, seconds, warmup, 1,
-            null, "test", 7);
+            null, "test", 7, false);
     }
 
     @Test
@@ -194,10 +197,38 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aClientThatHonoursRetryAfterWaitsBeforeSendingAgain() throws Exception {
+        int port = serve(n -> new int[] {503, 0});
+        // Closed loop, 2 connections, 1.5 s in all: told to wait 1 s after each answer, a connection sends
+        // at most twice (at 0 and at >= 1 s); one that does not wait sends as fast as answers come.
+        LoadOptions polite = new LoadOptions("127.0.0.1", port, "/events", "POST", 2, 1, 0, 1, 1.3, 0.2, 1, null,
+            "polite", 7, true);
+        LoadReport r = LoadGenerator.run(polite);
+        assertEquals(2, tally.arrivals.size());
+        for (List<Long> connection : tally.arrivals) {
+            assertTrue(connection.size() <= 2, "a connection sent " + connection.size() + " requests in 1.5 s");
+            if (connection.size() == 2) {
+                assertTrue(connection.get(1) - connection.get(0) >= TimeUnit.SECONDS.toNanos(1),
+                    "the second request left " + (connection.get(1) - connection.get(0)) / 1e6 + " ms after the first");
+            }
+        }
+        assertEquals(Set.of(503), r.statuses().keySet());
+    }
+
+    @Test
+    void aClientThatIgnoresRetryAfterSendsAgainAtOnce() throws Exception {
+        int port = serve(n -> new int[] {503, 0});
+        LoadOptions rude = new LoadOptions("127.0.0.1", port, "/events", "POST", 1, 1, 0, 1, 0.5, 0.1, 1, null,
+            "rude", 7, false);
+        LoadGenerator.run(rude);
+        assertTrue(tally.requests.get() > 10, "answered at once, it sent " + tally.requests.get() + " requests in 0.6 s");
+    }
+
+    @Test
     void closedLoopWithPipeliningKeepsDepthRequestsInFlightOnEveryConnection() throws Exception {
         // answers take 20 ms, so a connection that pipelines has all its requests waiting at the server
         int port = serve(n -> new int[] {200, 20});
-        LoadOptions o = new LoadOptions("127.0.0.1", port, "/events", "POST", 2, 8, 0, 10, 1, 0.3, 1, null, "closed", 7);
+        LoadOptions o = new LoadOptions("127.0.0.1", port, "/events", "POST", 2, 8, 0, 10, 1, 0.3, 1, null, "closed", 7, false);
         LoadReport r = LoadGenerator.run(o);
         assertEquals(2, tally.arrivals.size());
         assertEquals(8, tally.maxInFlightOnAConnection, "a connection keeps exactly its depth of requests in flight");

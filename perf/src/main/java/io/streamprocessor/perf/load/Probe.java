@@ -1,0 +1,158 @@
+package io.streamprocessor.perf.load;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A liveness probe as an orchestrator runs one: every interval it opens a <em>fresh</em>
+ * connection, sends one {@code GET} with {@code Connection: close}, and reads the whole answer,
+ * giving up after a timeout. Probes are started on schedule whether or not earlier ones have
+ * answered (open loop), so a server that stalls shows as slow or failed probes rather than as
+ * fewer probes. Latency is from the scheduled start to the last byte, connecting included.
+ * Bounded in time; only ever targets the address it is given.
+ */
+public final class Probe {
+    private Probe() {
+    }
+
+    /**
+     * What the probes saw.
+     *
+     * @param failures probes that timed out, could not connect, or got no complete answer
+     */
+    public record Report(String path, int sent, int failures, Map<Integer, Integer> statuses,
+                         double p50, double p99, double max) {
+        public String row() {
+            return String.format(Locale.ROOT, "probe %s: %d sent, %d failed, statuses %s, p50 %.3f ms, p99 %.3f ms, max %.3f ms",
+                path, sent, failures, statuses, p50, p99, max);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        URI url = URI.create("http://127.0.0.1:8000");
+        String path = "/health";
+        long intervalMs = 50;
+        long timeoutMs = 2000;
+        double duration = 10;
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--url" -> { url = URI.create(v); i++; }
+                case "--path" -> { path = v; i++; }
+                case "--interval-ms" -> { intervalMs = Long.parseLong(v); i++; }
+                case "--timeout-ms" -> { timeoutMs = Long.parseLong(v); i++; }
+                case "--duration" -> { duration = Double.parseDouble(v); i++; }
+                default -> {
+                    System.err.println("probe: unknown option " + args[i]
+                        + "\nUsage: Probe [--url URL] [--path /health] [--interval-ms 50] [--timeout-ms 2000] [--duration S]");
+                    System.exit(2);
+                }
+            }
+        }
+        System.out.println(run(url.getHost(), url.getPort() < 0 ? 80 : url.getPort(), path, intervalMs, timeoutMs, duration).row());
+    }
+
+    /** Probes {@code path} every {@code intervalMs} for {@code seconds}, each on a new connection. */
+    public static Report run(String host, int port, String path, long intervalMs, long timeoutMs, double seconds)
+        throws InterruptedException {
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+        int count = (int) Math.max(1, Math.round(seconds * 1000 / intervalMs));
+        // Enough threads that a probe never waits for a thread: every one in flight may take the whole timeout.
+        int threads = (int) Math.min(256, timeoutMs / intervalMs + 2);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "probe");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<long[]>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < count; i++) {
+                long scheduled = start + TimeUnit.MILLISECONDS.toNanos(intervalMs * i);
+                long wait;
+                while ((wait = scheduled - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                results.add(pool.submit(() -> once(host, port, request, scheduled, timeoutMs)));
+            }
+            Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            int failures = 0;
+            for (Future<long[]> f : results) {
+                long[] r;
+                try {
+                    r = f.get(timeoutMs * 2, TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    r = new long[] {-1, 0};
+                }
+                if (r[0] < 0) {
+                    failures++;
+                } else {
+                    statuses.merge((int) r[0], 1, Integer::sum);
+                    latency.recordValue(Math.min(latency.getHighestTrackableValue(), r[1]));
+                }
+            }
+            return new Report(path, count, failures, statuses,
+                latency.getValueAtPercentile(50) / 1e6, latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(timeoutMs * 2, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** {status, nanos from the scheduled start to the end of the answer}, or status -1 on failure. */
+    private static long[] once(String host, int port, byte[] request, long scheduled, long timeoutMs) {
+        long deadline = scheduled + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), (int) timeoutMs);
+            OutputStream out = s.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            StringBuilder head = new StringBuilder();
+            while (true) {
+                int left = (int) TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return new long[] {-1, 0};
+                }
+                s.setSoTimeout(left);
+                int n = in.read(buf);
+                if (n < 0) {
+                    break; // Connection: close, so the answer ends with the connection
+                }
+                if (head.length() < 16) {
+                    head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+            }
+            long done = System.nanoTime();
+            if (head.length() < 12 || !head.toString().startsWith("HTTP/1.")) {
+                return new long[] {-1, 0};
+            }
+            return new long[] {Integer.parseInt(head.substring(9, 12)), done - scheduled};
+        } catch (SocketTimeoutException e) {
+            return new long[] {-1, 0};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {-1, 0};
+        }
+    }
+}
