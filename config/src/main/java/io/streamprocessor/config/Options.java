@@ -55,6 +55,11 @@ public final class Options {
     public static final Option<Duration> IDLE_TIMEOUT = new Option<>("server.idle-timeout",
         ValueType.duration(Duration.ofMillis(1), Duration.ofDays(1)), Duration.ofSeconds(60),
         "an idle keep-alive connection is closed after this long", null);
+    public static final Option<Duration> OVERLOAD_DELAY = new Option<>("server.overload-delay",
+        ValueType.duration(Duration.ZERO, Duration.ofSeconds(10)), Duration.ofMillis(20),
+        "new events get 503 + Retry-After, before their body is parsed, once an I/O thread has been busy this long "
+            + "without coming back to its other connections; keeps health checks and new connections answered under "
+            + "overload; 0 sheds only when the pipeline is over 90% full", null);
     public static final Option<Long> MAX_INITIAL_LINE = new Option<>("server.max-initial-line",
         ValueType.size(256, 1 << 20, false), 4096L, "longest request line", null);
     public static final Option<Long> MAX_HEADER_SIZE = new Option<>("server.max-header-size",
@@ -148,7 +153,7 @@ public final class Options {
     /** Every option, in the order of help and print-config. */
     public static final List<Option<?>> ALL = List.of(
         HOST, PORT, EVENT_LOOPS, MAX_BODY_SIZE, MAX_BATCH_EVENTS, MAX_PENDING_PER_CONNECTION, MAX_BUFFERED_BODY,
-        REQUEST_TIMEOUT, IDLE_TIMEOUT, MAX_INITIAL_LINE, MAX_HEADER_SIZE,
+        REQUEST_TIMEOUT, IDLE_TIMEOUT, OVERLOAD_DELAY, MAX_INITIAL_LINE, MAX_HEADER_SIZE,
         RING_SIZE, TOPOLOGY, WAIT_STRATEGY, MAX_STAGE_BATCH, DRAIN_TIMEOUT,
         WINDOW_SIZE, WINDOW_SLIDE, WINDOW_RETENTION,
         VALUE_PATH, MAX_FUTURE_SKEW, UNKNOWN_FIELDS, MAX_DEPTH, MAX_FIELDS, MAX_DATA_TOKENS, MAX_DATA_SIZE,

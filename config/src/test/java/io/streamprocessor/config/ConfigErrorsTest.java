@@ -84,7 +84,7 @@ class ConfigErrorsTest {
         String m = load("server:\n  port: 8000\n  prot: 9000\n");
         assertEquals(fileName + ":3: server.prot: unknown setting; did you mean port?; allowed in server: host, port, "
             + "event-loops, max-body-size, max-batch-events, max-pending-per-connection, max-buffered-body, "
-            + "request-timeout, idle-timeout, max-initial-line, max-header-size", m);
+            + "request-timeout, idle-timeout, overload-delay, max-initial-line, max-header-size", m);
     }
 
     @Test

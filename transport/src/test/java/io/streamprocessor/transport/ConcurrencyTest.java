@@ -143,7 +143,7 @@ class ConcurrencyTest {
     }
 
     @Test
-    void fullPipelineAnswers503WithRetryAfterAtOnceAndTheRetrySucceeds() throws Exception {
+    void aPipelineOver90PercentFullShedsEventsUnparsedWith503AtOnceAndTheRetrySucceeds() throws Exception {
         int ring = 16;
         CountingSink blocking = CountingSink.gated();
         ServerSettings.Builder settings = ServerSettings.builder().maxBodyBytes(1 << 20).maxBatchEvents(ring)
@@ -151,47 +151,66 @@ class ConcurrencyTest {
         // A blocked stage thread fills the ring; in the inline topology the I/O thread itself would block.
         TestServer s = TestServer.start(StreamProcessor.builder().topology(Topology.SINGLE).ringSize(ring).addSink(blocking), settings);
         try {
-            // Fill the ring: each request's events are claimed, then wait behind the blocked sink.
-            List<CompletableFuture<Reply>> pending = new ArrayList<>();
-            pending.add(s.sendAsync("POST", "/events/batch", batch(EventText.events(ring - 1, "metric", "a", T0, 1))));
+            // 15 of 16 slots: their events are claimed, then wait behind the blocked sink.
+            CompletableFuture<Reply> pending =
+                s.sendAsync("POST", "/events/batch", batch(EventText.events(ring - 1, "metric", "a", T0, 1)));
             TestServer.awaitTrue("the pipeline to be over 90% full", Duration.ofSeconds(20),
                 () -> "degraded".equals(s.get("/health").json().get("status")));
             Reply degraded = s.get("/health");
             assertEquals(200, degraded.status(), "degraded is still 200");
             assertTrue(degraded.json().get("reason") instanceof String, degraded.body());
 
-            pending.add(s.sendAsync("POST", "/events", event("metric", "a", T0, 1)));
-            TestServer.awaitTrue("the ring to fill up", Duration.ofSeconds(20),
-                () -> s.get("/health").status() == 503);
-            Map<String, Object> health = s.get("/health").json();
-            assertEquals("unhealthy", health.get("status"));
-            assertTrue(health.get("reason") instanceof String, health.toString());
-
+            // One slot is free, but past 90% events are shed from the request's head, before their body is parsed:
+            // a malformed body gets the same 503 as a good one, not a 400.
             long start = System.nanoTime();
             Reply single = s.post("/events", event("metric", "a", T0, 1));
             Reply batch = s.post("/events/batch", batch(event("metric", "a", T0, 1), event("metric", "a", T0, 1)));
+            Reply malformed = s.post("/events/batch", "[{\"type\":");
             long millis = (System.nanoTime() - start) / 1_000_000;
-            single.assertError(503);
-            batch.assertError(503);
-            assertNotNull(single.header("retry-after"), "503 carries Retry-After");
-            assertNotNull(batch.header("retry-after"), "503 carries Retry-After");
-            assertTrue(millis < 2_000, "503 answered at once, not after waiting for room: " + millis + " ms");
-            for (CompletableFuture<Reply> p : pending) {
-                assertTrue(!p.isDone(), "requests in the ring wait for the sink");
+            for (Reply r : List.of(single, batch, malformed)) {
+                r.assertError(503);
+                assertNotNull(r.header("retry-after"), "503 carries Retry-After");
+                assertTrue(String.valueOf(r.json().get("error")).contains("90% full"), r.body());
             }
+            assertTrue(millis < 2_000, "503 answered at once, not after waiting for room: " + millis + " ms");
+            assertTrue(!pending.isDone(), "requests in the ring wait for the sink");
 
             blocking.open();
-            assertEquals(Map.of("total", ring - 1L, "processed", ring - 1L, "filtered", 0L),
-                pending.get(0).get(20, TimeUnit.SECONDS).json());
-            assertEquals(Map.of("success", true, "message", "Event processed"), pending.get(1).get(20, TimeUnit.SECONDS).json());
+            assertEquals(Map.of("total", ring - 1L, "processed", ring - 1L, "filtered", 0L), pending.get(20, TimeUnit.SECONDS).json());
             // The same requests, retried, now succeed.
             s.post("/events", event("metric", "a", T0, 1)).assertStatus(200);
             assertEquals(2L, s.post("/events/batch", batch(event("metric", "a", T0, 1), event("metric", "a", T0, 1)))
                 .json().get("processed"));
             Map<String, Object> stats = s.stats();
-            assertEquals(ring + 3L, longAt(stats, "stats.totalReceived"), "a 503 took nothing");
-            assertEquals(ring + 3L, longAt(stats, "stats.totalProcessed"));
-            assertEquals(ring + 3L, blocking.count());
+            assertEquals(ring + 2L, longAt(stats, "stats.totalReceived"), "a 503 took nothing");
+            assertEquals(ring + 2L, longAt(stats, "stats.totalProcessed"));
+            assertEquals(ring + 2L, blocking.count());
+            assertEquals("healthy", s.get("/health").json().get("status"));
+        } finally {
+            blocking.open();
+            s.close();
+        }
+    }
+
+    @Test
+    void aFullRingMakesHealthUnhealthyAndEventsGet503() throws Exception {
+        int ring = 16;
+        CountingSink blocking = CountingSink.gated();
+        // A request larger than the ring's free part: claimed whole or not at all.
+        TestServer s = TestServer.start(StreamProcessor.builder().topology(Topology.SINGLE).ringSize(ring).addSink(blocking),
+            ServerSettings.builder().maxBatchEvents(ring));
+        try {
+            CompletableFuture<Reply> pending =
+                s.sendAsync("POST", "/events/batch", batch(EventText.events(ring, "metric", "a", T0, 1)));
+            TestServer.awaitTrue("the ring to fill up", Duration.ofSeconds(20), () -> s.get("/health").status() == 503);
+            Map<String, Object> health = s.get("/health").json();
+            assertEquals("unhealthy", health.get("status"));
+            assertTrue(health.get("reason") instanceof String, health.toString());
+            Reply refused = s.post("/events", event("metric", "a", T0, 1));
+            refused.assertError(503);
+            assertNotNull(refused.header("retry-after"));
+            blocking.open();
+            assertEquals((long) ring, pending.get(20, TimeUnit.SECONDS).json().get("processed"));
             assertEquals("healthy", s.get("/health").json().get("status"));
         } finally {
             blocking.open();

@@ -77,6 +77,12 @@ final class Exchange extends IngestRequest implements Runnable {
         order.respond(this, r);
     }
 
+    /** Event loop: answers 503 for events shed unparsed; a client that keeps sending regardless is read less. */
+    void shed(String message) {
+        order.respond(this, Responses.busy(order.alloc(), message));
+        order.shedEvents();
+    }
+
     ByteBufAllocator alloc() {
         return order.alloc();
     }

@@ -46,7 +46,7 @@ public final class HttpServer implements AutoCloseable {
         NettyServer netty = NettyServer.bind(settings, "sp-io", p -> {
             IdleStateHandler idleClock = new IdleStateHandler(settings.idleTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS);
             p.addLast(new RequestTimeout(settings.requestTimeoutMillis()), idleClock);
-            p.addLast(new RequestGuard(context.budget(), settings.maxBodyBytes()));
+            p.addLast(new RequestGuard(context));
             p.addLast(new BoundedAggregator(settings.maxBodyBytes()));
             p.addLast(new ResponseOrder(context, idleClock), router, ingestion, queries);
         });

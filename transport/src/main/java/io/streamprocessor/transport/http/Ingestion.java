@@ -22,8 +22,9 @@ import io.streamprocessor.transport.json.Utf8Validator;
 import java.io.IOException;
 
 /**
- * Takes events in: {@code POST /events} and {@code POST /events/batch}. Checks the content type
- * and the UTF-8, counts a batch's elements, claims that many ring slots at once through the I/O
+ * Takes events in: {@code POST /events} and {@code POST /events/batch}. Checks the content type,
+ * sheds the request unparsed (503) when its I/O thread is behind (see {@link Admission}), checks
+ * the UTF-8, counts a batch's elements, claims that many ring slots at once through the I/O
  * thread's {@link Ingestor} (503 when they are not free), decodes the body straight into them and
  * publishes them (void when the body turns out malformed, so no stage counts them), and once the
  * pipeline is through answers from the tallies the completion stage left in the {@link Exchange}.
@@ -59,6 +60,11 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
             return;
         }
         ServerContext.IoState io = server.io();
+        String shed = io.admission().shedBeforeParsing();
+        if (shed != null) {
+            ex.shed(shed);
+            return;
+        }
         ByteBuf body = req.content();
         String unreadable = unreadable(body, io.decoder());
         if (unreadable != null) {
@@ -78,6 +84,11 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
         FullHttpRequest req = ex.request;
         if (!isJson(req)) {
             ex.respond(unsupportedMediaType(ex, req));
+            return;
+        }
+        String shed = server.io().admission().shedBeforeParsing();
+        if (shed != null) {
+            ex.shed(shed);
             return;
         }
         ByteBuf body = req.content();

@@ -19,6 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection's answers in request order, its fate, and its flow control. Every request, and
@@ -28,8 +29,9 @@ import java.util.ArrayDeque;
  * answer to a request that ends the connection ({@code Connection: close}, HTTP/1.0 without
  * keep-alive, a broken request, a server draining) closes it once written, and nothing read
  * after that request is processed. Reading pauses while {@code maxPendingPerConnection}
- * requests wait for answers and resumes at half that. On the idle clock's event the connection
- * closes if nothing is outstanding.
+ * requests wait for answers and resumes at half that, and pauses for the {@code Retry-After}
+ * time when a client shed with it sends events again sooner. On the idle clock's event the connection closes if
+ * nothing is outstanding.
  *
  * <p>Owns each request it reads: it lends it to the pipeline inside the exchange for the one
  * synchronous call and releases it afterwards. Malformed HTTP is answered here, in words about
@@ -50,6 +52,15 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
     private boolean readingPaused;
     /** The idle clock ran out while answers were outstanding: restart it once they are all out. */
     private boolean idleWhileBusy;
+    private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(Responses.RETRY_AFTER_SECONDS);
+    /** Not read until {@link #endBackOff} runs: see {@link #shedEvents()}. */
+    private boolean backingOff;
+    private boolean shedBefore;
+    private long lastShedNanos;
+    private final Runnable endBackOff = () -> {
+        backingOff = false;
+        updateReading();
+    };
 
     /** @param idleClock the connection's idle-timeout handler, whose events this acts on */
     ResponseOrder(ServerContext server, IdleStateHandler idleClock) {
@@ -87,13 +98,41 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
                 respond(ex, rejected.status() == HttpResponseStatus.SERVICE_UNAVAILABLE
                     ? Responses.busy(ctx.alloc(), rejected.message())
                     : Responses.error(ctx.alloc(), rejected.status(), rejected.message()));
+                if (rejected.backOff()) {
+                    shedEvents();
+                }
             }
         } else {
             ReferenceCountUtil.release(msg);
         }
-        if (!readingPaused && inOrder.size() >= maxPending) {
-            readingPaused = true;
-            ctx.channel().config().setAutoRead(false);
+        updateReading();
+    }
+
+    /**
+     * Events of this connection were shed unparsed, with {@code Retry-After}. A client shed again
+     * within that time did not wait as asked: the connection is then not read for that time, so
+     * that such a client, however fast it sends, costs the server nothing until then (its bytes
+     * wait in the kernel). A client that waits as asked is never held.
+     */
+    void shedEvents() {
+        long now = System.nanoTime();
+        boolean again = shedBefore && now - lastShedNanos < RETRY_AFTER_NANOS;
+        shedBefore = true;
+        lastShedNanos = now;
+        if (again && !backingOff && !closing) {
+            backingOff = true;
+            ctx.executor().schedule(endBackOff, RETRY_AFTER_NANOS, TimeUnit.NANOSECONDS);
+            updateReading();
+        }
+    }
+
+    /** Reads while fewer than {@code maxPending} answers are outstanding (resuming at half) and not backing off. */
+    private void updateReading() {
+        boolean pause = backingOff || inOrder.size() >= maxPending
+            || (readingPaused && inOrder.size() > maxPending / 2);
+        if (pause != readingPaused && !closing) {
+            readingPaused = pause;
+            ctx.channel().config().setAutoRead(!pause);
         }
     }
 
@@ -170,10 +209,7 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
-        if (readingPaused && !closing && inOrder.size() <= maxPending / 2) {
-            readingPaused = false;
-            ctx.channel().config().setAutoRead(true);
-        }
+        updateReading();
         if (idleWhileBusy && inOrder.isEmpty()) {
             idleWhileBusy = false;
             idleClock.resetReadTimeout(); // idle from now, not from the last request read

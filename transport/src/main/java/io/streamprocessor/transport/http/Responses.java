@@ -42,10 +42,14 @@ final class Responses {
         return json(status, buf);
     }
 
+    /** Seconds a client is asked to wait after a 503. */
+    static final int RETRY_AFTER_SECONDS = 1;
+    private static final String RETRY_AFTER = String.valueOf(RETRY_AFTER_SECONDS);
+
     /** 503 with {@code Retry-After}: nothing of the request was taken. */
     static FullHttpResponse busy(ByteBufAllocator alloc, String message) {
         FullHttpResponse r = error(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE, message);
-        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER);
         return r;
     }
 

@@ -1,24 +1,27 @@
 package io.streamprocessor.transport.http;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.streamprocessor.engine.pipeline.ErrorHandler;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.json.EventDecoder;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What every connection of one server shares: the processor, the settings, the body budget,
- * the query thread, and per I/O thread an {@link Ingestor} and an {@link EventDecoder}.
+ * the query thread, and per I/O thread an {@link Ingestor}, an {@link EventDecoder} and an
+ * {@link Admission}.
  * Thread-safe.
  */
 final class ServerContext {
     /** The per-I/O-thread producer state. */
-    record IoState(Ingestor ingestor, EventDecoder decoder) {
+    record IoState(Ingestor ingestor, EventDecoder decoder, Admission admission) {
     }
 
     private final StreamProcessor processor;
@@ -30,8 +33,11 @@ final class ServerContext {
     private final FastThreadLocal<IoState> io = new FastThreadLocal<>() {
         @Override
         protected IoState initialValue() {
+            Executor loop = ThreadExecutorMap.currentExecutor();
+            Admission admission = new Admission(loop == null ? Runnable::run : loop, System::nanoTime,
+                TimeUnit.MILLISECONDS.toNanos(settings.overloadDelayMillis()), ServerContext.this::pipelineNearlyFull);
             return new IoState(processor.newIngestor(),
-                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()));
+                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), admission);
         }
     };
 
@@ -70,6 +76,11 @@ final class ServerContext {
 
     IoState io() {
         return io.get();
+    }
+
+    /** Over 90% of the ring's slots taken: where {@code /health} turns degraded and new events are shed. */
+    private boolean pipelineNearlyFull() {
+        return processor.ringUsed() * 10 > processor.ringCapacity() * 9L;
     }
 
     long uptimeSeconds() {

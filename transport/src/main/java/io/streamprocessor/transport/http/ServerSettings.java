@@ -18,6 +18,8 @@ import io.streamprocessor.config.Settings;
  * @param requestTimeoutMillis    a request whose body stops arriving for this long gets 408 and the connection closes
  *                                (a request whose headers stop half-way is closed at the idle timeout)
  * @param idleTimeoutMillis       a keep-alive connection with nothing to do is closed after this long
+ * @param overloadDelayMillis     new events get 503 while an I/O thread's current pass over its connections has run
+ *                                this long; 0 sheds only when the pipeline is over 90% full
  */
 public record ServerSettings(
     String host,
@@ -30,11 +32,15 @@ public record ServerSettings(
     long requestTimeoutMillis,
     long idleTimeoutMillis,
     int maxInitialLineBytes,
-    int maxHeaderBytes) {
+    int maxHeaderBytes,
+    long overloadDelayMillis) {
 
     public ServerSettings {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (overloadDelayMillis < 0) {
+            throw new IllegalArgumentException("overloadDelayMillis must be >= 0");
         }
         if (maxBodyBytes <= 0 || maxBatchEvents <= 0 || maxPendingPerConnection <= 0 || maxBufferedBodyBytes <= 0) {
             throw new IllegalArgumentException("limits must be > 0");
@@ -55,7 +61,8 @@ public record ServerSettings(
             s.get(Options.REQUEST_TIMEOUT).toMillis(),
             s.get(Options.IDLE_TIMEOUT).toMillis(),
             Math.toIntExact(s.get(Options.MAX_INITIAL_LINE)),
-            Math.toIntExact(s.get(Options.MAX_HEADER_SIZE)));
+            Math.toIntExact(s.get(Options.MAX_HEADER_SIZE)),
+            s.get(Options.OVERLOAD_DELAY).toMillis());
     }
 
     /** The defaults of {@link Options}, as with no file, environment or flags. */
@@ -86,6 +93,7 @@ public record ServerSettings(
         private long idleTimeoutMillis;
         private int maxInitialLineBytes;
         private int maxHeaderBytes;
+        private long overloadDelayMillis;
 
         private Builder(ServerSettings d) {
             host = d.host;
@@ -99,6 +107,7 @@ public record ServerSettings(
             idleTimeoutMillis = d.idleTimeoutMillis;
             maxInitialLineBytes = d.maxInitialLineBytes;
             maxHeaderBytes = d.maxHeaderBytes;
+            overloadDelayMillis = d.overloadDelayMillis;
         }
 
         public Builder host(String value) {
@@ -156,9 +165,15 @@ public record ServerSettings(
             return this;
         }
 
+        public Builder overloadDelayMillis(long value) {
+            overloadDelayMillis = value;
+            return this;
+        }
+
         public ServerSettings build() {
             return new ServerSettings(host, port, eventLoops, maxBodyBytes, maxBatchEvents, maxPendingPerConnection,
-                maxBufferedBodyBytes, requestTimeoutMillis, idleTimeoutMillis, maxInitialLineBytes, maxHeaderBytes);
+                maxBufferedBodyBytes, requestTimeoutMillis, idleTimeoutMillis, maxInitialLineBytes, maxHeaderBytes,
+                overloadDelayMillis);
         }
     }
 }

@@ -1,0 +1,106 @@
+package io.streamprocessor.transport.http;
+
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides whether an I/O thread parses a request's events or sheds them with 503 unparsed, so
+ * that under overload the thread spends its time on work it can finish promptly and still comes
+ * back to every connection, new ones and health probes included, within a few tens of
+ * milliseconds. Two signals, both known before any parsing:
+ * <ul>
+ *   <li>the pipeline's backlog: the ring over 90% full (where {@code /health} turns degraded);</li>
+ *   <li>the thread's own backlog, as the age of a marker task handed to it: an event loop runs
+ *       its tasks between passes over its ready connections, so the age of an unrun marker is
+ *       how long the current pass has run, and every connection not yet served in it has waited
+ *       at least that long. Once passes have run past {@code maxDelayNanos} for a sustained
+ *       time, the rest of each pass past that delay is shed, which costs only the reading of its
+ *       bytes, so the pass ends soon; a pass that ends within the delay ends the shedding.</li>
+ * </ul>
+ * The transport asks twice: when a request's head arrives ({@link #shedOnArrival}), to skip its
+ * body unread, and when its body is complete ({@link #shedBeforeParsing}), as a body may take
+ * several passes to arrive. A marker is handed over only when a request asks, so an idle server
+ * schedules nothing.
+ *
+ * <p>One per I/O thread; every method, and the marker, run on that thread only.
+ */
+final class Admission {
+    /** Why events are shed, in words for the client (the 503's message). */
+    static final String PIPELINE_FULL = "server busy: the pipeline is over 90% full, retry later";
+    static final String BEHIND = "server busy: more requests than it can parse in time, retry later";
+    private static final long NONE = Long.MIN_VALUE;
+    /**
+     * Shedding starts once passes have run past the delay for this many delays in a row (100 ms
+     * at the default 20 ms): one slow pass, a cold start's or a pause's, sheds nothing, while a
+     * flood's first pass alone is usually longer than that.
+     */
+    static final int SUSTAINED_PASSES = 5;
+
+    private final Executor loop;
+    private final LongSupplier nanoClock;
+    private final long maxDelayNanos;
+    private final Backlog pipeline;
+    /** How long the thread must have been behind, pass after pass, before it sheds. */
+    private final long sustainedNanos;
+    /** When the marker now in the loop's queue was handed over; {@code NONE} when none is. */
+    private long markerSince = NONE;
+    /** When the current run of passes longer than the delay began; {@code NONE} after a pass within it. */
+    private long behindSince = NONE;
+    private boolean overloaded;
+    private final Runnable marker = this::passEnded;
+
+    /** The pipeline's fill, read when a request arrives. */
+    interface Backlog {
+        /** True when the pipeline is too full to take more events now. */
+        boolean nearlyFull();
+    }
+
+    /**
+     * @param loop          the I/O thread's executor; the marker runs there, between passes
+     * @param maxDelayNanos how long a pass may run before events are shed; 0 sheds only on a full pipeline
+     */
+    Admission(Executor loop, LongSupplier nanoClock, long maxDelayNanos, Backlog pipeline) {
+        this.loop = loop;
+        this.nanoClock = nanoClock;
+        this.maxDelayNanos = maxDelayNanos;
+        this.sustainedNanos = SUSTAINED_PASSES * maxDelayNanos;
+        this.pipeline = pipeline;
+    }
+
+    /**
+     * The marker ran: the pass that handed it over is done. A pass within the delay ends an
+     * overload; passes past it for {@code sustainedNanos} in a row begin one.
+     */
+    private void passEnded() {
+        long now = nanoClock.getAsLong();
+        if (now - markerSince <= maxDelayNanos) {
+            behindSince = NONE;
+            overloaded = false;
+        } else {
+            if (behindSince == NONE) {
+                behindSince = markerSince;
+            }
+            overloaded = now - behindSince >= sustainedNanos;
+        }
+        markerSince = NONE;
+    }
+
+    /** A request carrying events has announced itself: null to read its body, else the 503 message. */
+    String shedOnArrival() {
+        return pipeline.nearlyFull() ? PIPELINE_FULL : shedBeforeParsing();
+    }
+
+    /** A request's events are about to be parsed: null to go on, else the 503 message. */
+    String shedBeforeParsing() {
+        if (maxDelayNanos <= 0) {
+            return null;
+        }
+        long now = nanoClock.getAsLong();
+        if (markerSince == NONE) {
+            markerSince = now;
+            loop.execute(marker);
+            return null;
+        }
+        return overloaded && now - markerSince > maxDelayNanos ? BEHIND : null;
+    }
+}
