@@ -4,17 +4,10 @@ import io.streamprocessor.perf.load.LoadGenerator;
 import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -36,7 +29,7 @@ import java.util.regex.Pattern;
  */
 public final class Scenarios {
     private static final int PORT = 18_000;
-    private static final String SERVER_FLAGS = "-Xms64m -Xmx512m -XX:+UseG1GC";
+    private static final String SERVER_FLAGS = ScenarioServer.FLAGS;
     private final boolean quick;
     private final Path root;
     private final List<String> sections = new ArrayList<>();
@@ -70,21 +63,21 @@ public final class Scenarios {
         // ---------------------------------------------------------------- throughput ceilings
         LoadReport noopSingle;
         LoadReport noopPipelined;
-        try (Server noop = Server.baseline(root, "noop", PORT)) {
+        try (ScenarioServer noop = ScenarioServer.baseline(root, "noop", PORT)) {
             noopSingle = load(noop, "--connections", "64", "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(4)),
                 "--label", "no-op server, single POST");
             noopPipelined = load(noop, "--connections", "64", "--depth", "16", "--duration", fmt(seconds(10)),
                 "--warmup", fmt(seconds(3)), "--label", "no-op server, depth 16");
         }
         LoadReport parseBatch;
-        try (Server parse = Server.baseline(root, "parse", PORT)) {
+        try (ScenarioServer parse = ScenarioServer.baseline(root, "parse", PORT)) {
             parseBatch = load(parse, "--connections", "8", "--batch", "1000", "--path", "/events/batch",
                 "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(4)), "--label", "parse-only server, batch 1000");
         }
         LoadReport single;
         LoadReport pipelined;
         List<LoadReport> batches = new ArrayList<>();
-        try (Server server = Server.real(root, PORT, "")) {
+        try (ScenarioServer server = ScenarioServer.real(root, PORT, "")) {
             single = load(server, "--connections", "64", "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(4)),
                 "--label", "server, single POST /events");
             pipelined = load(server, "--connections", "64", "--depth", "16", "--duration", fmt(seconds(10)),
@@ -107,11 +100,15 @@ public final class Scenarios {
         // ---------------------------------------------------------------- latency at constant rates
         double maxSingle = single.requestsPerSecond();
         List<LoadReport> latency = new ArrayList<>();
-        try (Server server = Server.real(root, PORT, "")) {
+        try (ScenarioServer server = ScenarioServer.real(root, PORT, "")) {
             for (int rate : new int[] {10_000, 50_000, 100_000}) {
                 latency.add(load(server, "--connections", "64", "--rate", String.valueOf(rate),
                     "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(3)), "--label", "single @ " + rate + "/s"));
             }
+            // The sane load: half of the single-event maximum measured above in this run.
+            latency.add(load(server, "--connections", "64", "--rate", fmt(maxSingle / 2),
+                "--duration", fmt(seconds(20)), "--warmup", fmt(seconds(10)),
+                "--label", String.format(Locale.ROOT, "single @ 50%% of max (%.0f/s of %.0f/s)", maxSingle / 2, maxSingle)));
             latency.add(load(server, "--connections", "16", "--batch", "100", "--rate", "5000",
                 "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(3)), "--label", "batch 100 @ 500k events/s"));
         }
@@ -129,23 +126,26 @@ public final class Scenarios {
         md.append("## Queries while ingestion runs at half of its maximum\n\n");
         md.append("| query | rate | p50 ms | p99 ms | p99.9 ms | max ms | statuses | ingestion achieved req/s |\n");
         md.append("|---|---:|---:|---:|---:|---:|---|---:|\n");
-        try (Server server = Server.real(root, PORT, "")) {
-            for (String path : new String[] {"/aggregations", "/stats"}) {
+        for (String window : new String[] {"", "--window.slide 1s"}) {
+        try (ScenarioServer server = ScenarioServer.withFlags(root, PORT, SERVER_FLAGS, window)) {
+            for (String path : window.isEmpty() ? new String[] {"/aggregations", "/stats"} : new String[] {"/aggregations"}) {
                 String[] ingest = {"--connections", "32", "--rate", fmt(maxSingle / 2), "--duration", fmt(seconds(12)),
                     "--warmup", fmt(seconds(3)), "--label", "ingest @ half max"};
                 CompletableFuture<LoadReport> background = CompletableFuture.supplyAsync(() -> loadUnchecked(server, ingest));
                 LoadReport q = load(server, "--method", "GET", "--path", path, "--connections", "2", "--rate", "200",
                     "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(4)), "--label", "GET " + path);
                 LoadReport in = background.get();
-                md.append(String.format(Locale.ROOT, "| GET %s | 200/s | %.3f | %.3f | %.3f | %.3f | %s | %.0f |%n",
-                    path, q.p50(), q.p99(), q.p999(), q.max(), q.statuses(), in.requestsPerSecond()));
+                md.append(String.format(Locale.ROOT, "| GET %s%s | 200/s | %.3f | %.3f | %.3f | %.3f | %s | %.0f |%n",
+                    path, window.isEmpty() ? " (60 s / 10 s)" : " (60 s / 1 s: W/S = 60)", q.p50(), q.p99(), q.p999(), q.max(),
+                    q.statuses(), in.requestsPerSecond()));
             }
+        }
         }
         md.append('\n');
 
         // ---------------------------------------------------------------- memory at rest
         md.append("## Memory\n\n");
-        try (Server server = Server.real(root, PORT, "")) {
+        try (ScenarioServer server = ScenarioServer.real(root, PORT, "")) {
             md.append(String.format(Locale.ROOT, "- idle, just started: heap in use after a full GC %s, RSS %d MB%n",
                 server.heapAfterGc(), server.rssKb() / 1024));
         }
@@ -155,7 +155,7 @@ public final class Scenarios {
         Path gcLog = root.resolve("perf/target/gc-soak.log");
         Files.deleteIfExists(gcLog);
         md.append("## Soak at 70% of maximum\n\n");
-        try (Server server = Server.real(root, PORT, "-Xlog:gc:file=" + gcLog)) {
+        try (ScenarioServer server = ScenarioServer.real(root, PORT, "-Xlog:gc:file=" + gcLog)) {
             long rssBefore = server.rssKb();
             CompletableFuture<LoadReport> soak = CompletableFuture.supplyAsync(() -> loadUnchecked(server,
                 "--connections", "64", "--rate", fmt(maxSingle * 0.7), "--duration", fmt(seconds(60)),
@@ -169,7 +169,7 @@ public final class Scenarios {
             long warm = rss.size() > 10 ? rss.get(10) : rssBefore;
             long last = rss.isEmpty() ? rssBefore : rss.get(rss.size() - 1);
             long peak = rss.stream().mapToLong(Long::longValue).max().orElse(rssBefore);
-            Gc gc = Gc.parse(gcLog);
+            GcLog gc = GcLog.parse(gcLog);
             md.append(String.format(Locale.ROOT,
                 "- %.0f req/s achieved of %.0f targeted; p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms; statuses %s; "
                     + "unanswered %d, connection errors %d%n",
@@ -177,43 +177,21 @@ public final class Scenarios {
                 r.unanswered(), r.connectionErrors()));
             md.append(String.format(Locale.ROOT, "- throughput per second: %s%n", Arrays.toString(r.perSecond())));
             md.append(String.format(Locale.ROOT, "- GC (from the JVM's own log): %d young pauses, p99 %.2f ms, max %.2f ms; %d full GCs%n",
-                gc.young, gc.p99(), gc.max(), gc.full));
+                gc.young(), gc.p99(), gc.max(), gc.full()));
             md.append(String.format(Locale.ROOT, "- RSS: %d MB at start, %d MB after 10 s, %d MB at the end (growth after warm-up %.1f%%), peak %d MB%n%n",
                 rssBefore / 1024, warm / 1024, last / 1024, 100.0 * (last - warm) / Math.max(1, warm), peak / 1024));
         }
 
         // ---------------------------------------------------------------- overload
-        md.append("## Overload at 2x maximum, then back to half\n\n");
-        // In events, with batches of 1,000: 64 connections then hold 64,000 events in flight, four
-        // times the ring, so the server must shed. (Single events on a fixed set of connections
-        // never fill the ring: the excess just queues in the clients.)
-        double maxBatch = batches.get(batches.size() - 1).requestsPerSecond();
-        try (Server server = Server.real(root, PORT, "")) {
-            CompletableFuture<LoadReport> flood = CompletableFuture.supplyAsync(() -> loadUnchecked(server,
-                "--connections", "64", "--batch", "1000", "--rate", fmt(maxBatch * 2), "--duration", fmt(seconds(10)),
-                "--warmup", fmt(seconds(2)), "--label", "overload @ 2x max, batches of 1000"));
-            LoadReport health = load(server, "--method", "GET", "--path", "/health", "--connections", "1", "--rate", "50",
-                "--duration", fmt(seconds(8)), "--warmup", fmt(seconds(3)), "--label", "GET /health during overload");
-            LoadReport over = flood.get();
-            LoadReport after = load(server, "--connections", "8", "--batch", "1000", "--rate", fmt(maxBatch / 2),
-                "--duration", fmt(seconds(5)), "--warmup", "0", "--label", "half max right after");
-            md.append(String.format(Locale.ROOT, "- at 2x (%.0f batches/s offered = %.0f events/s): %.0f answered per second "
-                    + "(%.0f events/s accepted), statuses %s, p99 %.3f ms over all answers%n",
-                over.targetRate(), over.targetRate() * 1000, over.requestsPerSecond(),
-                over.statuses().getOrDefault(200, 0L) * 1000.0 / over.durationSeconds(), over.statuses(), over.p99()));
-            md.append(String.format(Locale.ROOT, "- GET /health during overload: p50 %.3f ms, p99 %.3f ms, max %.3f ms, statuses %s%n",
-                health.p50(), health.p99(), health.max(), health.statuses()));
-            md.append(String.format(Locale.ROOT, "- right after, at half max: %.0f events/s, per second %s, statuses %s, p99 %.3f ms%n%n",
-                after.eventsPerSecond(), Arrays.toString(after.perSecond()), after.statuses(), after.p99()));
-        }
+        md.append(new OverloadBench(root, quick, commands::add).run());
 
         // ---------------------------------------------------------------- generator headroom and wrk cross-check
         md.append("## The generator itself, and a cross-check with wrk\n\n");
-        try (Server noop = Server.baseline(root, "noop", PORT)) {
+        try (ScenarioServer noop = ScenarioServer.baseline(root, "noop", PORT)) {
             String wrk = wrk(noop.port, "/events");
             md.append("- wrk against the no-op server (64 connections, 1 thread, 10 s): `" + wrk + "`\n");
         }
-        try (Server server = Server.real(root, PORT, "")) {
+        try (ScenarioServer server = ScenarioServer.real(root, PORT, "")) {
             LoadReport ours = load(server, "--connections", "64", "--duration", fmt(seconds(10)), "--warmup", fmt(seconds(4)),
                 "--label", "server, single POST (ours)");
             String wrk = wrk(server.port, "/events");
@@ -255,7 +233,7 @@ public final class Scenarios {
             r.label(), r.requestsPerSecond(), r.eventsPerSecond(), r.p99(), r.statuses(), base, baseRate, ratio));
     }
 
-    private LoadReport load(Server server, String... args) throws Exception {
+    private LoadReport load(ScenarioServer server, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + server.port));
         all.addAll(List.of(args));
         commands.add(all.stream().map(a -> a.contains(" ") ? "'" + a + "'" : a)
@@ -265,7 +243,7 @@ public final class Scenarios {
         return r;
     }
 
-    private LoadReport loadUnchecked(Server server, String... args) {
+    private LoadReport loadUnchecked(ScenarioServer server, String... args) {
         try {
             return load(server, args);
         } catch (Exception e) {
@@ -315,162 +293,5 @@ public final class Scenarios {
             // not Linux
         }
         return System.getProperty("os.arch");
-    }
-
-    /** A server JVM started for a scenario and stopped (SIGTERM, drained) afterwards. */
-    private static final class Server implements AutoCloseable {
-        final String name;
-        final int port;
-        final Process process;
-
-        private Server(String name, int port, Process process) {
-            this.name = name;
-            this.port = port;
-            this.process = process;
-        }
-
-        static Server real(Path root, int port, String extraFlags) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of("java"));
-            cmd.addAll(List.of(SERVER_FLAGS.split(" ")));
-            if (!extraFlags.isEmpty()) {
-                cmd.addAll(List.of(extraFlags.split(" ")));
-            }
-            cmd.addAll(List.of("-jar", root.resolve("transport/target/stream-processor.jar").toString(),
-                "--port", String.valueOf(port),
-                // a journal of its own per start, so a run never replays an earlier one's events
-                "--journal.dir", Files.createTempDirectory("sp-journal").toString()));
-            return start("server", port, cmd);
-        }
-
-        static Server baseline(Path root, String mode, int port) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of("java"));
-            cmd.addAll(List.of(SERVER_FLAGS.split(" ")));
-            cmd.addAll(List.of("-cp", root.resolve("perf/target/benchmarks.jar").toString(),
-                "io.streamprocessor.perf.baseline.BaselineServer", mode, String.valueOf(port)));
-            return start(mode + " baseline", port, cmd);
-        }
-
-        private static Server start(String name, int port, List<String> cmd) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-                try {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        if (line.contains("listening on")) {
-                            Thread drain = new Thread(() -> {
-                                try {
-                                    while (out.readLine() != null) {
-                                        // keep the pipe from filling
-                                    }
-                                } catch (IOException ignored) {
-                                    // process gone
-                                }
-                            });
-                            drain.setDaemon(true);
-                            drain.start();
-                            return true;
-                        }
-                    }
-                } catch (IOException e) {
-                    return false;
-                }
-                return false;
-            });
-            Boolean ok = ready.completeOnTimeout(false, 30, TimeUnit.SECONDS).join();
-            if (!ok) {
-                p.destroyForcibly();
-                throw new IOException(name + " did not start: " + cmd);
-            }
-            waitHealthy(port);
-            return new Server(name, port, p);
-        }
-
-        private static void waitHealthy(int port) throws InterruptedException {
-            HttpClient client = HttpClient.newHttpClient();
-            for (int i = 0; i < 50; i++) {
-                try {
-                    HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() > 0) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    Thread.sleep(100);
-                }
-            }
-        }
-
-        /** Heap in use after {@code jcmd GC.run}, as the server's own {@code /health} reports it. */
-        String heapAfterGc() {
-            try {
-                Process gc = new ProcessBuilder("jcmd", String.valueOf(process.pid()), "GC.run")
-                    .redirectErrorStream(true).start();
-                gc.getInputStream().readAllBytes();
-                gc.waitFor(30, TimeUnit.SECONDS);
-                HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-                Matcher m = Pattern.compile("\"heapUsed\":(\\d+)").matcher(r.body());
-                return m.find() ? (Long.parseLong(m.group(1)) >> 20) + " MB" : "unknown (" + r.body() + ")";
-            } catch (IOException | InterruptedException e) {
-                return "unknown (" + e.getMessage() + ")";
-            }
-        }
-
-        long rssKb() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                    if (line.startsWith("VmRSS:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                return -1;
-            }
-            return -1;
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    /** Pauses from a {@code -Xlog:gc} file. */
-    private record Gc(int young, int full, double[] pauses) {
-        static Gc parse(Path log) throws IOException {
-            if (!Files.exists(log)) {
-                return new Gc(0, 0, new double[0]);
-            }
-            Pattern pause = Pattern.compile("Pause (Young|Full|Remark|Cleanup).* ([0-9.]+)ms");
-            int young = 0;
-            int full = 0;
-            List<Double> pauses = new ArrayList<>();
-            for (String line : Files.readAllLines(log)) {
-                Matcher m = pause.matcher(line);
-                if (m.find()) {
-                    if (m.group(1).equals("Full")) {
-                        full++;
-                    } else if (m.group(1).equals("Young")) {
-                        young++;
-                    }
-                    pauses.add(Double.parseDouble(m.group(2)));
-                }
-            }
-            double[] p = pauses.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return new Gc(young, full, p);
-        }
-
-        double p99() {
-            return pauses.length == 0 ? 0 : pauses[Math.min(pauses.length - 1, (int) Math.ceil(pauses.length * 0.99) - 1)];
-        }
-
-        double max() {
-            return pauses.length == 0 ? 0 : pauses[pauses.length - 1];
-        }
     }
 }
