@@ -270,7 +270,7 @@ public final class StreamProcessor implements AutoCloseable {
         positionBase = journal.nextPosition();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (journal.records() > 0) {
-            settings.notices().accept(String.format(java.util.Locale.ROOT,
+            settings.notices().info(String.format(java.util.Locale.ROOT,
                 "journal: replayed %,d events (%,d records, %.1f MiB) from %s in %,d ms (%,d ms of it checking every record)%s",
                 r.events, journal.records(), journal.replayedBytes() / 1048576.0, settings.journal().dir(), millis,
                 checkedMillis,
