@@ -70,6 +70,7 @@ public final class StreamProcessor implements AutoCloseable {
     private final String name;
     private final List<StageHandler> handlers = new ArrayList<>();
     private final LatencyRecorder latency = new LatencyRecorder();
+    private final BackpressureNotices backpressure;
     private volatile State state = State.NEW;
 
     StreamProcessor(ProcessorSettings s) {
@@ -77,6 +78,7 @@ public final class StreamProcessor implements AutoCloseable {
         int instance = INSTANCES.incrementAndGet();
         String name = "sp" + instance;
         this.name = name;
+        this.backpressure = new BackpressureNotices(s.notices());
         FieldPath valuePath = FieldPath.of(s.valuePath());
         this.types = new Interner(s.maxTypes());
         this.sources = new Interner(s.maxSources());
@@ -441,6 +443,11 @@ public final class StreamProcessor implements AutoCloseable {
             h.getMaxValue() / 1000.0,
             ring.getBufferSize(),
             ringUsed());
+    }
+
+    /** Says when backpressure starts and ends; producers tell it about each claim. */
+    BackpressureNotices backpressure() {
+        return backpressure;
     }
 
     private String metricName(long key) {
