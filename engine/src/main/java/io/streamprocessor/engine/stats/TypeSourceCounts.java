@@ -29,4 +29,12 @@ public record TypeSourceCounts(long[] keys, String[] types, String[] sources, lo
     public long count(int i) {
         return counts[i];
     }
+
+    /** Whether the i-th entry is {@code _other}: the pairs past the processor's bound, counted together. */
+    public boolean isOther(int i) {
+        return keys[i] == OTHER_KEY;
+    }
+
+    /** The key of {@code _other} (the pipeline's {@code MetricCounts.OTHER}). */
+    static final long OTHER_KEY = Long.MIN_VALUE;
 }

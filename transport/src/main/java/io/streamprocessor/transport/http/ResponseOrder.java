@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
+import io.streamprocessor.transport.metrics.HttpRequestCounts;
 
 import java.util.ArrayDeque;
 
@@ -40,6 +41,7 @@ import java.util.ArrayDeque;
 final class ResponseOrder extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
     private final IdleStateHandler idleClock;
+    private final HttpRequestCounts requests;
     private final ArrayDeque<Exchange> inOrder = new ArrayDeque<>();
     private final ArrayDeque<Exchange> pool = new ArrayDeque<>();
     private final int maxPending;
@@ -51,10 +53,14 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
     /** The idle clock ran out while answers were outstanding: restart it once they are all out. */
     private boolean idleWhileBusy;
 
-    /** @param idleClock the connection's idle-timeout handler, whose events this acts on */
-    ResponseOrder(ServerContext server, IdleStateHandler idleClock) {
+    /**
+     * @param idleClock the connection's idle-timeout handler, whose events this acts on
+     * @param requests  counts every answer, by route and status, for {@code /metrics}
+     */
+    ResponseOrder(ServerContext server, IdleStateHandler idleClock, HttpRequestCounts requests) {
         this.server = server;
         this.idleClock = idleClock;
+        this.requests = requests;
         this.maxPending = server.settings().maxPendingPerConnection();
     }
 
@@ -146,6 +152,7 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
 
     /** Gives the exchange its response and writes every response now due, in request order. */
     void respond(Exchange ex, FullHttpResponse response) {
+        requests.count(ex.route == null ? -1 : ex.route.ordinal(), response.status().code());
         ex.response = response;
         boolean wrote = false;
         while (!inOrder.isEmpty() && inOrder.peekFirst().response != null) {
