@@ -41,6 +41,7 @@ public final class ServerMetrics {
         this.http = new HttpRequestCounts(registry, routes);
     }
 
+    /** Where the server counts each answered request. */
     public HttpRequestCounts http() {
         return http;
     }
