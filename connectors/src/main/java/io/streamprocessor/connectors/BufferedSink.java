@@ -8,6 +8,8 @@ import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #status} from any thread; {@link #start} and {@link #close} from the processor's owner.
  */
 public final class BufferedSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger("io.streamprocessor.connectors");
     private final String name;
     private final SinkWriter writer;
     private final BufferSettings settings;
@@ -253,7 +256,7 @@ public final class BufferedSink implements Sink {
                 backoff.reset();
                 if (failing) {
                     failing = false;
-                    System.err.println("stream-processor: sink " + name + " recovered: delivering to " + writer.target());
+                    LOG.info("stream-processor: sink {} recovered: delivering to {}", name, writer.target());
                 }
             } catch (Throwable t) {
                 failed.lazySet(failed.get() + 1);
@@ -261,8 +264,8 @@ public final class BufferedSink implements Sink {
                 lastErrorAt = System.currentTimeMillis();
                 if (!failing) {
                     failing = true;
-                    System.err.println("stream-processor: sink " + name + " failing: " + lastError + "; "
-                        + "retrying with backoff; " + (accepted.get() - written.get()) + " events held");
+                    LOG.warn("stream-processor: sink {} failing: {}; retrying with backoff; {} events held",
+                        name, lastError, accepted.get() - written.get());
                 }
                 open = false;
                 closeWriter();
@@ -341,8 +344,8 @@ public final class BufferedSink implements Sink {
         long undelivered = bufferedNow();
         if (undelivered > 0) {
             abandoned.addAndGet(undelivered);
-            System.err.println("stream-processor: sink " + name + ": " + undelivered + " events not delivered to "
-                + writer.target() + " at shutdown" + (lastError != null ? " (" + lastError + ")" : ""));
+            LOG.warn("stream-processor: sink {}: {} events not delivered to {} at shutdown{}", name, undelivered,
+                writer.target(), lastError != null ? " (" + lastError + ")" : "");
         }
     }
 }

@@ -4,15 +4,22 @@ import io.streamprocessor.config.Config;
 import io.streamprocessor.config.ConfigException;
 import io.streamprocessor.config.LoadedConfig;
 import io.streamprocessor.config.Options;
+import io.streamprocessor.config.Settings;
+import io.streamprocessor.config.pipeline.SinkSpec;
+import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.http.HttpServer;
 import io.streamprocessor.transport.http.ServerSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,11 +32,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SIGINT drains (every accepted request is answered, nothing acknowledged is lost) and exits 0.
  *
  * <p>Standard output carries data only: the console sink's JSON lines, and what was asked for
- * ({@code --help}, {@code --version}, {@code --print-config}). Everything the launcher says about
- * itself ("listening on", warnings, "draining", "stopped") goes to standard error.
+ * ({@code --help}, {@code --version}, {@code --print-config}). A mistake on the command line is one
+ * plain line on standard error. Once the configuration is read, what the server says about itself
+ * (warnings, "listening on" with a summary of the configuration, a failure to start, "draining",
+ * "stopped") is logged through SLF4J, one line per event with its time and level, to standard
+ * error (the backend, slf4j-simple, is set up in {@code simplelogger.properties}).
  */
 public final class Main {
     private static final String NAME = "stream-processor";
+    private static final Logger LOG = LoggerFactory.getLogger("io.streamprocessor.server");
 
     private Main() {
     }
@@ -57,30 +68,29 @@ public final class Main {
             System.out.print(config.describe());
             return;
         }
-        config.warnings().forEach(w -> err.println(NAME + ": warning: " + w));
+        config.warnings().forEach(w -> LOG.warn("{}: {}", NAME, w));
         ServerSettings settings = ServerSettings.from(config.settings());
         HttpServer server;
         try {
-            server = serve(config, (listening, records) -> err.println(String.format(java.util.Locale.ROOT,
+            server = serve(config, (listening, records) -> LOG.info(String.format(java.util.Locale.ROOT,
                 "%s: replaying the journal in %s (%,d records); http://%s answers /health meanwhile and takes events once done",
                 NAME, config.journal().dir(), records, address(settings.host(), listening.port()))));
         } catch (CannotStart e) {
-            err.println(NAME + ": cannot start: " + e.getMessage());
+            LOG.error("{}: cannot start: {}", NAME, e.getMessage());
             System.exit(1);
             return;
         } catch (OutOfMemoryError e) {
             // The configuration check estimates the ring against the heap; this is the last resort
             // when the estimate was not enough, so the person sees what to change, not a stack trace.
             int ring = config.settings().get(Options.RING_SIZE);
-            err.println(NAME + ": not enough heap to start: processor.ring-size " + ring + " needs about "
+            LOG.error(NAME + ": not enough heap to start: processor.ring-size " + ring + " needs about "
                 + mib(ProcessorSettings.ringHeapBytes(ring)) + " MiB before any event, and the heap limit is "
                 + mib(Runtime.getRuntime().maxMemory()) + " MiB; use a smaller ring or raise -Xmx "
                 + "(for bin/stream-processor: JAVA_OPTS)");
             System.exit(1);
             return;
         } catch (Exception e) {
-            err.println(NAME + ": cannot listen on " + address(settings.host(), settings.port()) + ": "
-                + listenProblem(e));
+            LOG.error("{}: cannot listen on {}: {}", NAME, address(settings.host(), settings.port()), listenProblem(e));
             System.exit(1);
             return;
         }
@@ -90,20 +100,18 @@ public final class Main {
             if (!stopping.compareAndSet(false, true)) {
                 return; // a second signal while draining changes nothing
             }
-            err.println(NAME + ": draining");
+            LOG.info("{}: draining", NAME);
             server.close();
             System.out.flush();
-            err.println(NAME + ": stopped");
+            LOG.info("{}: stopped", NAME);
             stopped.countDown();
         };
         Signal.handle(new Signal("TERM"), sig -> new Thread(drain, "sp-shutdown").start());
         Signal.handle(new Signal("INT"), sig -> new Thread(drain, "sp-shutdown").start());
         // Announced after the handlers are in place: whoever waits for this line may stop the process at once.
-        err.println(NAME + " listening on http://" + address(settings.host(), server.port())
-            + " (" + server.transport() + ", " + settings.effectiveEventLoops()
-            + (settings.effectiveEventLoops() == 1 ? " I/O thread, " : " I/O threads, ")
-            + server.topology() + " topology, "
-            + config.file().map(f -> "configuration " + f).orElse("no configuration file") + ")");
+        LOG.info("{} listening on http://{} ({}, {} {}, {} topology, {}; {})", NAME, address(settings.host(), server.port()),
+            server.transport(), settings.effectiveEventLoops(), settings.effectiveEventLoops() == 1 ? "I/O thread" : "I/O threads",
+            server.topology(), config.file().map(f -> "configuration " + f).orElse("no configuration file"), summary(config));
         stopped.await();
         System.exit(0);
     }
@@ -186,6 +194,27 @@ public final class Main {
             return "permission denied; ports below 1024 need privileges: set server.port to 1024 or above";
         }
         return "the operating system refused the address; check server.host and server.port";
+    }
+
+    /** The configuration in one line: windows, ring, journal, pipeline and sinks. */
+    static String summary(LoadedConfig config) {
+        Settings s = config.settings();
+        JournalSettings journal = config.journal();
+        List<SinkSpec> sinks = config.pipeline().sinks();
+        int steps = config.pipeline().steps().size();
+        return "window " + duration(s.get(Options.WINDOW_SIZE)) + " sliding " + duration(s.get(Options.WINDOW_SLIDE))
+            + ", retention " + duration(s.get(Options.WINDOW_RETENTION))
+            + String.format(java.util.Locale.ROOT, "; ring %,d slots", s.get(Options.RING_SIZE))
+            + (journal == null ? "; journal off" : "; journal " + journal.dir() + " (fsync "
+                + journal.fsync().name().toLowerCase(java.util.Locale.ROOT) + ")")
+            + "; " + steps + (steps == 1 ? " pipeline step" : " pipeline steps")
+            + (sinks.isEmpty() ? "; no sinks" : "; sinks " + sinks.stream()
+                .map(k -> k.name().equals(k.type()) ? k.name() : k.name() + " (" + k.type() + ")")
+                .collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    private static String duration(Duration d) {
+        return d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toSeconds() + "s";
     }
 
     private static String address(String host, int port) {

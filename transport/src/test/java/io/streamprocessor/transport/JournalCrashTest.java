@@ -109,7 +109,9 @@ class JournalCrashTest {
                     assertEquals(128 + 9, RunningLauncher.startAndKillAt(args, REPLAYING), where + ": killed replaying");
                 }
                 server = RunningLauncher.start(args);
-                String replaying = server.beforeBanner.stream().filter(l -> l.startsWith(REPLAYING)).findFirst().orElse(null);
+                String replaying = server.beforeBanner.stream()
+                    .filter(l -> l.contains(" INFO " + REPLAYING) && LogLines.at("INFO", l).startsWith(REPLAYING))
+                    .findFirst().orElse(null);
                 assertTrue(replaying != null && replaying.contains(server.base.toString()),
                     where + ": before the banner, a line says the journal is being replayed, naming the address: "
                         + server.beforeBanner);

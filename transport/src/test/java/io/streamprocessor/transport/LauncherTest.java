@@ -28,17 +28,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the setting to change and never an exception; stdout for data and for what was asked for.
  */
 class LauncherTest {
-    private static final Pattern LISTENING = Pattern.compile("^stream-processor listening on http://127\\.0\\.0\\.1:(\\d+) ");
+    private static final Pattern LISTENING = Pattern.compile("^stream-processor listening on http://127\\.0\\.0\\.1:(\\d+) \\(");
 
     @TempDir
     Path dir;
 
-    /** One line on stderr, then the hint, and nothing of Java's. */
+    /**
+     * One line on stderr and nothing of Java's: a mistake on the command line (exit 2) as a plain line
+     * followed by the hint, a server that cannot start (exit 1) as a logged ERROR; returns the message.
+     */
     private static String problem(Launcher.Result r, int exitCode) {
         assertEquals(exitCode, r.exitCode(), "exit code; stderr: " + r.stderr());
         assertEquals("", r.stdout(), "nothing on stdout");
-        String first = r.stderr().lines().findFirst().orElse("");
+        List<String> lines = r.stderr().lines().toList();
+        String first = exitCode == 1 ? LogLines.at("ERROR", lines.get(0)) : lines.get(0);
         assertTrue(first.startsWith("stream-processor: "), r.stderr());
+        if (exitCode == 2) {
+            assertEquals(List.of(first, "Try --help."), lines);
+        }
         for (String internal : List.of("Exception", "Error", "\tat ", "null")) {
             assertFalse(r.stderr().contains(internal), "no '" + internal + "' in: " + r.stderr());
         }
@@ -124,11 +131,11 @@ class LauncherTest {
         Launcher.Output out = new Launcher.Output(p.getInputStream());
         Launcher.Output err = new Launcher.Output(p.getErrorStream());
         try {
-            assertEquals("stream-processor: warning: environment SP_PORT is not a setting; did you mean "
-                + "SP_SERVER_PORT? (ignored)", err.next(), "stdout: " + out);
+            assertEquals("stream-processor: environment SP_PORT is not a setting; did you mean "
+                + "SP_SERVER_PORT? (ignored)", LogLines.at("WARN", err.next()), "stdout: " + out);
             String banner = err.next();
             assertNotNull(banner, "no banner on stderr; stdout: " + out);
-            Matcher m = LISTENING.matcher(banner);
+            Matcher m = LISTENING.matcher(LogLines.at("INFO", banner));
             assertTrue(m.find(), "banner: " + banner);
             URI base = URI.create("http://127.0.0.1:" + m.group(1));
             for (int i = 0; i < 3; i++) {
@@ -148,9 +155,10 @@ class LauncherTest {
                 Map<String, Object> event = Json.object(lines.get(i));
                 assertEquals("web-" + i, event.get("source"), lines.get(i));
             }
-            String said = err.toEnd();
-            assertTrue(said.contains("stream-processor: draining\n") && said.contains("stream-processor: stopped\n"),
-                said);
+            List<String> said = err.toEnd().lines().toList();
+            assertEquals(4, said.size(), "the warning, the banner, draining and stopped, and nothing else: " + said);
+            assertEquals("stream-processor: draining", LogLines.at("INFO", said.get(2)));
+            assertEquals("stream-processor: stopped", LogLines.at("INFO", said.get(3)));
         } finally {
             p.destroyForcibly();
         }

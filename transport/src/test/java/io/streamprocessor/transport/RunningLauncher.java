@@ -61,15 +61,16 @@ final class RunningLauncher implements AutoCloseable {
     }
 
     /**
-     * Starts the launcher with {@code args} and SIGKILLs it the moment it prints a line of standard error
-     * starting with {@code prefix}; returns its exit code.
+     * Starts the launcher with {@code args} and SIGKILLs it the moment it logs a line on standard error
+     * whose message starts with {@code prefix}; returns its exit code.
      */
     static int startAndKillAt(List<String> args, String prefix) throws IOException, InterruptedException {
         Process p = Launcher.command(args.toArray(String[]::new)).start();
         Launcher.Output out = new Launcher.Output(p.getInputStream());
         Launcher.Output err = new Launcher.Output(p.getErrorStream());
         try {
-            awaitLine(p, out, err, line -> line.startsWith(prefix), new ArrayList<>());
+            awaitLine(p, out, err, line -> LogLines.message(line) != null && LogLines.message(line).startsWith(prefix),
+                new ArrayList<>());
         } finally {
             p.destroyForcibly();
         }

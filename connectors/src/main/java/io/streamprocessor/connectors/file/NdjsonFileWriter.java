@@ -2,6 +2,8 @@ package io.streamprocessor.connectors.file;
 
 import io.streamprocessor.connectors.EventBatch;
 import io.streamprocessor.connectors.SinkWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,6 +37,7 @@ import java.time.Clock;
  * unwritable), the write fails and the buffered sink retries it.
  */
 final class NdjsonFileWriter implements SinkWriter {
+    private static final Logger LOG = LoggerFactory.getLogger("io.streamprocessor.connectors");
     /** Opens the active file for reading and writing, creating it; a seam for a disk that fills up in tests. */
     interface Opener {
         FileChannel open(Path path) throws IOException;
@@ -123,14 +126,14 @@ final class NdjsonFileWriter implements SinkWriter {
             if (torn && key != null && key.equals(fileKey) && length > size) {
                 keep = size;
                 ch.truncate(keep);
-                System.err.println("stream-processor: sink " + sinkName + ": removed " + (length - keep) + " bytes of a "
-                    + "batch that failed part-way from " + path + "; writing the batch again");
+                LOG.warn("stream-processor: sink {}: removed {} bytes of a batch that failed part-way from {}; "
+                    + "writing the batch again", sinkName, length - keep, path);
             }
             long whole = wholeLines(ch, keep);
             if (whole < keep) {
                 ch.truncate(whole);
-                System.err.println("stream-processor: sink " + sinkName + ": cut a torn last line of " + (keep - whole)
-                    + " bytes from " + path + " (an earlier write was interrupted)");
+                LOG.warn("stream-processor: sink {}: cut a torn last line of {} bytes from {} (an earlier write was "
+                    + "interrupted)", sinkName, keep - whole, path);
             }
             if (key == null || !key.equals(fileKey)) {
                 startedAt = clock.millis();

@@ -1,5 +1,8 @@
 package io.streamprocessor.connectors.file;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -37,6 +40,7 @@ import java.util.zip.GZIPOutputStream;
  * object's own daemon thread, which exits when idle.
  */
 final class RotatedFiles {
+    private static final Logger LOG = LoggerFactory.getLogger("io.streamprocessor.connectors");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
         .withZone(ZoneOffset.UTC);
     private static final String GZ = ".gz";
@@ -137,8 +141,8 @@ final class RotatedFiles {
             } catch (IOException ignored) {
                 // the directory is gone; recover() removes it at the next start
             }
-            System.err.println("stream-processor: sink " + sinkName + ": could not compress " + plain + " ("
-                + FileProblem.reason(e) + "); it stays uncompressed and is compressed at the next start");
+            LOG.warn("stream-processor: sink {}: could not compress {} ({}); it stays uncompressed and is compressed "
+                + "at the next start", sinkName, plain, FileProblem.reason(e));
         }
     }
 

@@ -5,6 +5,8 @@ import io.streamprocessor.connectors.SinkWriter;
 import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +30,7 @@ import java.util.function.UnaryOperator;
  * <p>Called by its {@code BufferedSink}'s thread only; not thread-safe.
  */
 final class PostgresWriter implements SinkWriter {
+    private static final Logger LOG = LoggerFactory.getLogger("io.streamprocessor.connectors");
     static final String COLUMNS = "id, type, source, \"timestamp\", received_at, data";
     static final String PROGRESS = "stream_processor_sinks";
     /** COPY data is sent in chunks of about this size, so a batch never needs one huge buffer. */
@@ -150,8 +153,8 @@ final class PostgresWriter implements SinkWriter {
             if (rowByRow) {
                 int asText = inserts.writeRowByRow(batch, from);
                 if (asText > 0) {
-                    System.err.println("stream-processor: " + target + ": the database refused the data of " + asText
-                        + " event(s) as " + settings.dataType().configName() + "; stored as JSON strings holding the text");
+                    LOG.warn("stream-processor: {}: the database refused the data of {} event(s) as {}; stored as JSON "
+                        + "strings holding the text", target, asText, settings.dataType().configName());
                 }
             } else if (settings.method() == PostgresSinkSettings.Method.COPY) {
                 copy(batch, from);

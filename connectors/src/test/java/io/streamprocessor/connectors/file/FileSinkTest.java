@@ -90,7 +90,8 @@ class FileSinkTest {
         }
         assertEquals(range(0, 6), events(lines(file)));
         assertEquals(before, lines(file).subList(0, 3), "the whole lines before the tear are kept as they were");
-        assertTrue(said.contains("sink file: cut a torn last line of " + torn.length() + " bytes from " + file), said);
+        assertTrue(said.contains(" WARN stream-processor: sink file: cut a torn last line of " + torn.length() + " bytes from "
+            + file + " (an earlier write was interrupted)\n"), "one warning, with its level: " + said);
         assertEquals(1, said.lines().filter(l -> l.contains("torn")).count(), "said in one line: " + said);
     }
 

@@ -220,7 +220,7 @@ class KafkaSinkFailureTest {
         assertEquals(20, s.dropped(), "what could not be delivered is counted");
         assertEquals(0, s.buffered());
         String stderr = said.toString(StandardCharsets.UTF_8);
-        assertTrue(stderr.contains("sink kafka: 20 events not delivered to kafka topic " + topic + " at "
+        assertTrue(stderr.contains(" WARN stream-processor: sink kafka: 20 events not delivered to kafka topic " + topic + " at "
             + broker.bootstrapServers() + " at shutdown (kafka at " + broker.bootstrapServers() + " unreachable"), stderr);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamprocessor.engine.journal;
 
+import io.streamprocessor.engine.stats.Notices;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
@@ -96,7 +96,7 @@ public final class Journal implements AutoCloseable {
 
     private final JournalSettings settings;
     private final Path dir;
-    private final Consumer<String> notices;
+    private final Notices notices;
     private final FileChannel lockChannel;
     private final FileLock lock;
     /** Oldest first; guarded by itself. */
@@ -121,7 +121,7 @@ public final class Journal implements AutoCloseable {
     /** A failure every write meets until cleared: how tests stand in for a full disk. */
     private volatile IOException injectedFailure;
 
-    private Journal(JournalSettings settings, Consumer<String> notices) throws IOException {
+    private Journal(JournalSettings settings, Notices notices) throws IOException {
         this.settings = settings;
         this.dir = settings.dir();
         this.notices = notices;
@@ -161,7 +161,7 @@ public final class Journal implements AutoCloseable {
      * @throws JournalCorruptException when a record before the last is damaged and start-up should stop
      * @throws IOException when the directory cannot be used
      */
-    public static Journal open(JournalSettings settings, Consumer<String> notices) throws IOException {
+    public static Journal open(JournalSettings settings, Notices notices) throws IOException {
         Journal j = new Journal(settings, notices);
         try {
             j.scan();
@@ -319,14 +319,14 @@ public final class Journal implements AutoCloseable {
             try {
                 writeCheckpoint();
             } catch (Throwable t) {
-                notices.accept("journal: cannot write the sinks' checkpoint: " + reason(t));
+                notices.warn("journal: cannot write the sinks' checkpoint: " + reason(t));
             }
         }, CHECKPOINT_MILLIS, CHECKPOINT_MILLIS, TimeUnit.MILLISECONDS);
         housekeeper.scheduleWithFixedDelay(() -> {
             try {
                 needs.nudge();
             } catch (Throwable t) {
-                notices.accept("journal: " + reason(t));
+                notices.warn("journal: " + reason(t));
             }
         }, 10, 10, TimeUnit.MILLISECONDS);
         if (settings.fsync() == JournalSettings.Fsync.INTERVAL) {
@@ -434,7 +434,7 @@ public final class Journal implements AutoCloseable {
         }
         if (refusal != null) {
             refusal = null;
-            notices.accept("journal: writing again in " + dir);
+            notices.info("journal: writing again in " + dir);
         }
     }
 
@@ -447,7 +447,7 @@ public final class Journal implements AutoCloseable {
             refusal = why.toLowerCase(java.util.Locale.ROOT).contains("space")
                 ? "no space left for the journal, retry later"
                 : "the journal cannot be written, retry later";
-            notices.accept("journal: cannot write to " + dir + " (" + why + "); holding events until it can, retrying every 200 ms");
+            notices.warn("journal: cannot write to " + dir + " (" + why + "); holding events until it can, retrying every 200 ms");
         }
         LockSupport.parkNanos(RETRY_NANOS);
     }
@@ -536,7 +536,7 @@ public final class Journal implements AutoCloseable {
             writeCheckpoint();
             deleteUnneeded();
         } catch (Throwable t) {
-            notices.accept("journal: housekeeping failed: " + reason(t));
+            notices.notice(Notices.Level.ERROR, "journal: housekeeping failed: " + reason(t));
         }
     }
 
@@ -596,7 +596,7 @@ public final class Journal implements AutoCloseable {
                 writeCheckpoint();
             }
         } catch (IOException | RuntimeException e) {
-            notices.accept("journal: closing: " + reason(e));
+            notices.warn("journal: closing: " + reason(e));
         } finally {
             releaseLock();
         }

@@ -1,5 +1,7 @@
 package io.streamprocessor.engine.journal;
 
+import io.streamprocessor.engine.stats.Notices;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -28,14 +29,14 @@ import static io.streamprocessor.engine.journal.Journal.VERSION;
  */
 final class Recovery {
     private final JournalSettings.OnCorruption onCorruption;
-    private final Consumer<String> notices;
+    private final Notices notices;
     private final CRC32C crc = new CRC32C();
     /** Records found, state records included. */
     long records;
     /** Bytes of the segments kept. */
     long bytes;
 
-    Recovery(JournalSettings.OnCorruption onCorruption, Consumer<String> notices) {
+    Recovery(JournalSettings.OnCorruption onCorruption, Notices notices) {
         this.onCorruption = onCorruption;
         this.notices = notices;
     }
@@ -80,7 +81,7 @@ final class Recovery {
             if (fileSize < SEGMENT_HEADER) {
                 if (lastSegment) {
                     // A crash while the segment was being started: it holds nothing.
-                    notices.accept("journal: removed " + s.path.getFileName() + ", a segment the crash left unstarted");
+                    notices.warn("journal: removed " + s.path.getFileName() + ", a segment the crash left unstarted");
                     ch.close();
                     Files.delete(s.path);
                     s.size = 0;
@@ -106,7 +107,7 @@ final class Recovery {
                         return at;
                     }
                     if (!r.zeroFrom(at)) {
-                        notices.accept("journal: cut a torn record at the end of " + s.path.getFileName() + " (byte " + at
+                        notices.warn("journal: cut a torn record at the end of " + s.path.getFileName() + " (byte " + at
                             + ", " + (fileSize - at) + " bytes): a write the crash interrupted, never acknowledged");
                     }
                     ch.truncate(at);
@@ -170,7 +171,7 @@ final class Recovery {
             Files.move(p, p.resolveSibling(p.getFileName() + ".damaged"), StandardCopyOption.REPLACE_EXISTING);
         }
         check(s, true);
-        notices.accept("journal: damage in " + s.path.getFileName() + " at byte " + damagedAt + ": kept the records before it,"
+        notices.warn("journal: damage in " + s.path.getFileName() + " at byte " + damagedAt + ": kept the records before it,"
             + " moved the rest aside (" + aside.getFileName() + (after.isEmpty() ? "" : " and " + after.size() + " later segments")
             + "); the events in them are lost");
     }

@@ -68,14 +68,17 @@ public final class Ingestor {
         String sink = processor.sinkRefusing(n);
         if (sink != null) {
             refusal = "sink " + sink + " is behind, retry later";
+            processor.backpressure().refused(refusal);
             return false;
         }
         try {
             hi = ring.tryNext(n);
         } catch (InsufficientCapacityException e) {
             refusal = FULL;
+            processor.backpressure().refused(refusal);
             return false;
         }
+        processor.backpressure().taken();
         lo = hi - n + 1;
         claimed = n;
         long receivedAt = clock.millis();

@@ -8,12 +8,12 @@ import io.streamprocessor.engine.event.Utf8;
 import io.streamprocessor.engine.event.Validator;
 import io.streamprocessor.engine.journal.Journal;
 import io.streamprocessor.engine.sink.Sink;
+import io.streamprocessor.engine.stats.Notices;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * Rebuilds the processor from its journal at start: the totals from the state record of the
@@ -39,7 +39,7 @@ final class JournalReplay implements Journal.Visitor {
     private final Sink[] sinks;
     private final long[] resumeAfter;
     private final SinkStage sinkStage;
-    private final Consumer<String> notices;
+    private final Notices notices;
     private boolean seeded;
     private long watermark = Long.MIN_VALUE;
     private int inChunk;
@@ -51,7 +51,7 @@ final class JournalReplay implements Journal.Visitor {
 
     JournalReplay(EventRecord record, Validator validator, Interner types, Interner sources, WindowStage window,
                   JournalStage.Totals totals, Sink[] sinks, long[] resumeAfter, SinkStage sinkStage,
-                  Consumer<String> notices) {
+                  Notices notices) {
         this.record = record;
         this.validator = validator;
         this.types = types;
@@ -130,7 +130,7 @@ final class JournalReplay implements Journal.Visitor {
         boolean said = false;
         while (!sinks[i].admits(SINK_BATCH)) {
             if (!said) {
-                notices.accept("journal: replay waits for sink " + sinks[i].name() + " to take events");
+                notices.warn("journal: replay waits for sink " + sinks[i].name() + " to take events");
                 said = true;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));

@@ -1,22 +1,26 @@
 package io.streamprocessor.engine.pipeline;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The default {@link ErrorHandler}: prints the first hundred errors with their stack traces to
- * standard error, then one line per ten thousand, so a poison stream cannot flood the log.
+ * The default {@link ErrorHandler}: logs the first hundred errors with their stack traces through
+ * SLF4J (logger {@code io.streamprocessor.engine}, level ERROR), then one line per ten thousand,
+ * so a poison stream cannot flood the log. Thread-safe.
  */
 public final class LoggingErrorHandler implements ErrorHandler {
+    private static final Logger LOG = LoggerFactory.getLogger("io.streamprocessor.engine");
     private final AtomicLong count = new AtomicLong();
 
     @Override
     public void onError(String where, Throwable error) {
         long n = count.incrementAndGet();
         if (n <= 100) {
-            System.err.println("stream-processor: error in " + where + ": " + error);
-            error.printStackTrace(System.err);
+            LOG.error("stream-processor: error in {}: {}", where, error.toString(), error);
         } else if (n % 10_000 == 0) {
-            System.err.println("stream-processor: " + n + " errors so far; latest in " + where + ": " + error);
+            LOG.error("stream-processor: {} errors so far; latest in {}: {}", n, where, error.toString());
         }
     }
 

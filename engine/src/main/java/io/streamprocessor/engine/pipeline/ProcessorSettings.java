@@ -4,6 +4,7 @@ import io.streamprocessor.engine.aggregate.Aggregation;
 import io.streamprocessor.engine.event.FieldPath;
 import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.sink.Sink;
+import io.streamprocessor.engine.stats.Notices;
 import io.streamprocessor.engine.window.WindowSpec;
 
 import java.time.Clock;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  *
  * @param journal       where and how events are journaled, or null for none (events then live in memory only)
  * @param notices       receives one line for each notable thing the processor does on its own (a journal
- *                      replayed, a damaged record cut); by default printed to standard error
+ *                      replayed, a damaged record cut, backpressure starting and ending), with its level;
+ *                      by default logged through SLF4J ({@link Notices#log()})
  * @param maxStageBatch most events a stage handler takes before its end-of-batch work (publishing
  *                      counters, flushing sinks, releasing the window lock); not the HTTP batch
  */
@@ -54,7 +56,7 @@ public record ProcessorSettings(
     Clock clock,
     ErrorHandler errorHandler,
     JournalSettings journal,
-    Consumer<String> notices) {
+    Notices notices) {
 
     /**
      * Heap one ring slot takes before any event has been written into it, in bytes: the
@@ -105,7 +107,7 @@ public record ProcessorSettings(
         private Clock clock = Clock.systemUTC();
         private ErrorHandler errorHandler = new LoggingErrorHandler();
         private JournalSettings journal;
-        private Consumer<String> notices = line -> System.err.println("stream-processor: " + line);
+        private Notices notices = Notices.log();
 
         Builder() {
         }
@@ -286,10 +288,15 @@ public record ProcessorSettings(
             return this;
         }
 
-        /** Where one-line notices go (journal replayed, damage cut); standard error by default. */
-        public Builder notices(Consumer<String> notices) {
+        /** Where one-line notices go (journal replayed, damage cut, backpressure); SLF4J by default. */
+        public Builder notices(Notices notices) {
             this.notices = java.util.Objects.requireNonNull(notices, "notices");
             return this;
+        }
+
+        /** As {@link #notices(Notices)}, for a receiver of the bare lines, whatever their level. */
+        public Builder notices(Consumer<String> lines) {
+            return notices(Notices.lines(java.util.Objects.requireNonNull(lines, "notices")));
         }
 
         public ProcessorSettings settings() {

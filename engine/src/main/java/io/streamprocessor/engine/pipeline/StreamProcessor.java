@@ -14,7 +14,9 @@ import io.streamprocessor.engine.journal.Journal;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.LatencyRecorder;
+import io.streamprocessor.engine.stats.MetricsSnapshot;
 import io.streamprocessor.engine.stats.StatsSnapshot;
+import io.streamprocessor.engine.stats.TypeSourceCounts;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.engine.window.WindowSpec;
 import io.streamprocessor.engine.window.WindowStore;
@@ -70,6 +72,7 @@ public final class StreamProcessor implements AutoCloseable {
     private final String name;
     private final List<StageHandler> handlers = new ArrayList<>();
     private final LatencyRecorder latency = new LatencyRecorder();
+    private final BackpressureNotices backpressure;
     private volatile State state = State.NEW;
 
     StreamProcessor(ProcessorSettings s) {
@@ -77,6 +80,7 @@ public final class StreamProcessor implements AutoCloseable {
         int instance = INSTANCES.incrementAndGet();
         String name = "sp" + instance;
         this.name = name;
+        this.backpressure = new BackpressureNotices(s.notices());
         FieldPath valuePath = FieldPath.of(s.valuePath());
         this.types = new Interner(s.maxTypes());
         this.sources = new Interner(s.maxSources());
@@ -270,7 +274,7 @@ public final class StreamProcessor implements AutoCloseable {
         positionBase = journal.nextPosition();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         if (journal.records() > 0) {
-            settings.notices().accept(String.format(java.util.Locale.ROOT,
+            settings.notices().info(String.format(java.util.Locale.ROOT,
                 "journal: replayed %,d events (%,d records, %.1f MiB) from %s in %,d ms (%,d ms of it checking every record)%s",
                 r.events, journal.records(), journal.replayedBytes() / 1048576.0, settings.journal().dir(), millis,
                 checkedMillis,
@@ -441,6 +445,63 @@ public final class StreamProcessor implements AutoCloseable {
             h.getMaxValue() / 1000.0,
             ring.getBufferSize(),
             ringUsed());
+    }
+
+    /**
+     * What a metrics scrape reads, reflecting every event published before the call (as
+     * {@link #stats()}). Cheaper than {@link #stats()} under the window lock: the lock is held
+     * only to copy the {@code type:source} counts as numbers and to count the windows; names are
+     * looked up after it is released.
+     */
+    public MetricsSnapshot metricsSnapshot() {
+        awaitCaughtUp();
+        long[] keys;
+        long[] counts;
+        int windows;
+        window.lock.lock();
+        try {
+            int n = window.metrics.counts.size();
+            keys = new long[n];
+            counts = new long[n];
+            int[] at = {0};
+            window.metrics.counts.forEach((key, count) -> {
+                keys[at[0]] = key;
+                counts[at[0]++] = count;
+            });
+            windows = window.windows.windowCount();
+        } finally {
+            window.lock.unlock();
+        }
+        String[] typeNames = new String[keys.length];
+        String[] sourceNames = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            long key = keys[i];
+            boolean other = key == MetricCounts.OTHER;
+            // Interned by the validate stage; the ids reached the window stage, and so this thread, through the ring and the lock.
+            typeNames[i] = other ? WindowResult.OTHER : types.name(MetricCounts.typeId(key));
+            sourceNames[i] = other ? WindowResult.OTHER : sources.name(MetricCounts.sourceId(key));
+        }
+        long failed = 0;
+        for (StageHandler h : handlers) {
+            failed += h.failed.get();
+        }
+        return new MetricsSnapshot(
+            validate.received.get(),
+            window.processed.get(),
+            filter.filtered.get() + transform.filtered.get(),
+            validate.rejected.get() + failed,
+            window.late.get(),
+            latency.snapshot(),
+            ring.getBufferSize(),
+            ringUsed(),
+            currentSinkStatuses(),
+            windows,
+            new TypeSourceCounts(keys, typeNames, sourceNames, counts));
+    }
+
+    /** Says when backpressure starts and ends; producers tell it about each claim. */
+    BackpressureNotices backpressure() {
+        return backpressure;
     }
 
     private String metricName(long key) {

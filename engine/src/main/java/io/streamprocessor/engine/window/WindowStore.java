@@ -111,6 +111,29 @@ public final class WindowStore {
         return results;
     }
 
+    /**
+     * How many windows {@link #query} would return, without building them: those not evicted that
+     * hold at least one event. Same concurrency contract as {@link #query}.
+     */
+    public int windowCount() {
+        if (watermark == Long.MIN_VALUE) {
+            return 0;
+        }
+        long firstWindow = Math.floorDiv(watermark - retention - size, slide) + 1;
+        long lastWindow = Math.floorDiv(watermark, slide);
+        int n = 0;
+        for (long k = firstWindow; k <= lastWindow; k++) {
+            for (long p = k; p < k + panesPerWindow; p++) {
+                Pane pane = panes[(int) (p & mask)];
+                if (pane != null && pane.index == p && pane.count > 0) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
+    }
+
     @SuppressWarnings("unchecked")
     private WindowResult merge(long firstPane, Interner types) {
         long count = 0;

@@ -22,18 +22,21 @@ import io.streamprocessor.engine.pipeline.IngestRequest;
  * thread).
  */
 final class Exchange extends IngestRequest implements Runnable {
-    /** What a request asks for, once routed. */
+    /** What a request asks for, once routed; {@code path} is also its {@code route} label in {@code /metrics}. */
     enum Route {
-        EVENTS(HttpMethod.POST),
-        BATCH(HttpMethod.POST),
-        AGGREGATIONS(HttpMethod.GET),
-        STATS(HttpMethod.GET),
-        HEALTH(HttpMethod.GET);
+        EVENTS(HttpMethod.POST, "/events"),
+        BATCH(HttpMethod.POST, "/events/batch"),
+        AGGREGATIONS(HttpMethod.GET, "/aggregations"),
+        STATS(HttpMethod.GET, "/stats"),
+        HEALTH(HttpMethod.GET, "/health"),
+        METRICS(HttpMethod.GET, "/metrics");
 
         final HttpMethod method;
+        final String path;
 
-        Route(HttpMethod method) {
+        Route(HttpMethod method, String path) {
             this.method = method;
+            this.path = path;
         }
     }
 
@@ -50,7 +53,7 @@ final class Exchange extends IngestRequest implements Runnable {
      * {@link ResponseOrder} owns and releases it, so a job that needs its body later copies what it needs.
      */
     FullHttpRequest request;
-    /** Set by the {@link Router}. */
+    /** Set by the {@link Router}: the route of the path, also when the method is not allowed there. */
     Route route;
     /** Set by a job that will answer later, before it hands the exchange over. */
     Finisher finisher;

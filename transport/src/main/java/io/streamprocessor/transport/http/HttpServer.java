@@ -8,8 +8,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.transport.metrics.ServerMetrics;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * connection, after the HTTP codec, handlers with one job each: {@link RequestTimeout} (408),
  * an {@link IdleStateHandler} as the idle clock, {@link RequestGuard} (the body budget), an
  * aggregator bounded by the body limit (413), {@link ResponseOrder} (answers in request order,
- * keep-alive, flow control, idle close), then the shared {@link Router}, {@link Ingestion} and
- * {@link Queries}.
+ * keep-alive, flow control, idle close, and counting every answer for {@code /metrics}), then the
+ * shared {@link Router}, {@link Ingestion} and {@link Queries}.
  *
  * <p>{@link #close()} drains: it stops accepting, lets the processor finish every accepted
  * event (so every acknowledged request is answered), then closes connections and threads.
@@ -40,15 +42,17 @@ public final class HttpServer implements AutoCloseable {
                 + " is smaller than the batch limit " + settings.maxBatchEvents() + ": a full batch could never be taken");
         }
         ServerContext context = new ServerContext(processor, settings);
+        ServerMetrics metrics = new ServerMetrics(processor::metricsSnapshot,
+            Arrays.stream(Exchange.Route.values()).map(r -> r.path).toList());
         Router router = new Router();
         Ingestion ingestion = new Ingestion(context);
-        Queries queries = new Queries(context);
+        Queries queries = new Queries(context, metrics);
         NettyServer netty = NettyServer.bind(settings, "sp-io", p -> {
             IdleStateHandler idleClock = new IdleStateHandler(settings.idleTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS);
             p.addLast(new RequestTimeout(settings.requestTimeoutMillis()), idleClock);
             p.addLast(new RequestGuard(context));
             p.addLast(new BoundedAggregator(settings.maxBodyBytes()));
-            p.addLast(new ResponseOrder(context, idleClock), router, ingestion, queries);
+            p.addLast(new ResponseOrder(context, idleClock, metrics.http()), router, ingestion, queries);
         });
         return new HttpServer(context, netty);
     }

@@ -1,23 +1,30 @@
 package io.streamprocessor.transport.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.transport.json.JsonBodies;
+import io.streamprocessor.transport.metrics.ServerMetrics;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Answers the read side of the API. {@code GET /aggregations} and {@code GET /stats} run on the
- * server's one query thread, because they first wait (boundedly) for the pipeline to catch up;
- * their queue is bounded and a query past it gets 503. {@code GET /health} answers on the event
+ * Answers the read side of the API. {@code GET /aggregations}, {@code GET /stats} and
+ * {@code GET /metrics} run on the server's one query thread, because they first wait (boundedly)
+ * for the pipeline to catch up, and a scrape of many {@code type:source} series takes milliseconds
+ * that an event loop owes its connections; their queue is bounded and a query past it gets 503. {@code GET /health} answers on the event
  * loop and never waits, so it stays quick when the pipeline is full.
  *
  * <p>Stateless, shared by every connection. {@link #channelRead} and {@link #finish} run on a
@@ -27,9 +34,13 @@ import java.util.concurrent.RejectedExecutionException;
 @ChannelHandler.Sharable
 final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Finisher {
     private final ServerContext server;
+    private final ServerMetrics metrics;
+    /** The size of the last scrape, so the next one's buffer rarely grows; any thread. */
+    private volatile int lastScrapeBytes = 16_384;
 
-    Queries(ServerContext server) {
+    Queries(ServerContext server, ServerMetrics metrics) {
         this.server = server;
+        this.metrics = metrics;
     }
 
     @Override
@@ -38,6 +49,8 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
             health(ex);
         } else if (msg instanceof Exchange ex && (ex.route == Exchange.Route.STATS || ex.route == Exchange.Route.AGGREGATIONS)) {
             query(ex, ex.route == Exchange.Route.STATS);
+        } else if (msg instanceof Exchange ex && ex.route == Exchange.Route.METRICS) {
+            scrape(ex, ex.request.headers().get(HttpHeaderNames.ACCEPT));
         } else {
             ctx.fireChannelRead(msg);
         }
@@ -70,6 +83,31 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
                 } catch (RuntimeException e) {
                     server.errors().onError("query", e);
                     r = Responses.busy(ex.alloc(), "query failed, retry later");
+                }
+                ex.prepared = r;
+                ex.finishOnEventLoop();
+            });
+        } catch (RejectedExecutionException e) {
+            ex.respond(Responses.busy(ex.alloc(), "too many queries in flight, retry later"));
+        }
+    }
+
+    /** Runs a scrape on the query thread, in the format {@code accept} asks for, then answers in order. */
+    private void scrape(Exchange ex, String accept) {
+        ex.finisher = this;
+        try {
+            server.queries().execute(() -> {
+                FullHttpResponse r;
+                ByteBuf body = ex.alloc().buffer(lastScrapeBytes);
+                try {
+                    String type = metrics.write(accept, new ByteBufOutputStream(body));
+                    lastScrapeBytes = body.readableBytes();
+                    r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body, false);
+                    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type).setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                } catch (IOException | RuntimeException e) {
+                    body.release();
+                    server.errors().onError("metrics", e);
+                    r = Responses.busy(ex.alloc(), "metrics failed, retry later");
                 }
                 ex.prepared = r;
                 ex.finishOnEventLoop();

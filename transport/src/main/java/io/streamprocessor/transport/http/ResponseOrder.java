@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
+import io.streamprocessor.transport.metrics.HttpRequestCounts;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 final class ResponseOrder extends ChannelInboundHandlerAdapter {
     private final ServerContext server;
     private final IdleStateHandler idleClock;
+    private final HttpRequestCounts requests;
     private final ArrayDeque<Exchange> inOrder = new ArrayDeque<>();
     private final ArrayDeque<Exchange> pool = new ArrayDeque<>();
     private final int maxPending;
@@ -62,10 +64,14 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
         updateReading();
     };
 
-    /** @param idleClock the connection's idle-timeout handler, whose events this acts on */
-    ResponseOrder(ServerContext server, IdleStateHandler idleClock) {
+    /**
+     * @param idleClock the connection's idle-timeout handler, whose events this acts on
+     * @param requests  counts every answer, by route and status, for {@code /metrics}
+     */
+    ResponseOrder(ServerContext server, IdleStateHandler idleClock, HttpRequestCounts requests) {
         this.server = server;
         this.idleClock = idleClock;
+        this.requests = requests;
         this.maxPending = server.settings().maxPendingPerConnection();
     }
 
@@ -185,6 +191,7 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
 
     /** Gives the exchange its response and writes every response now due, in request order. */
     void respond(Exchange ex, FullHttpResponse response) {
+        requests.count(ex.route == null ? -1 : ex.route.ordinal(), response.status().code());
         ex.response = response;
         boolean wrote = false;
         while (!inOrder.isEmpty() && inOrder.peekFirst().response != null) {

@@ -32,16 +32,17 @@ final class Router extends ChannelInboundHandlerAdapter {
             case "/aggregations" -> Exchange.Route.AGGREGATIONS;
             case "/stats" -> Exchange.Route.STATS;
             case "/health" -> Exchange.Route.HEALTH;
+            case "/metrics" -> Exchange.Route.METRICS;
             default -> null;
         };
         HttpMethod method = ex.request.method();
+        ex.route = route; // so that /metrics counts a 405 under its route
         if (route == null) {
             ex.respond(Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "not found: " + path));
         } else if (!method.equals(route.method) && !(route.method.equals(HttpMethod.GET) && method.equals(HttpMethod.HEAD))) {
             ex.respond(Responses.methodNotAllowed(ctx.alloc(), method.name(), path,
                 route.method.equals(HttpMethod.GET) ? "GET, HEAD" : route.method.name()));
         } else {
-            ex.route = route;
             ctx.fireChannelRead(ex);
         }
     }
