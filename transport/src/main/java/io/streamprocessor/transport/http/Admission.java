@@ -46,6 +46,8 @@ final class Admission {
     private long markerSince = NONE;
     /** When the current run of passes longer than the delay began; {@code NONE} after a pass within it. */
     private long behindSince = NONE;
+    /** When the last marker ran: the end of the last pass that handed one over. */
+    private long lastPassEnd = NONE;
     private boolean overloaded;
     private final Runnable marker = this::passEnded;
 
@@ -83,6 +85,7 @@ final class Admission {
             overloaded = now - behindSince >= sustainedNanos;
         }
         markerSince = NONE;
+        lastPassEnd = now;
     }
 
     /** A request carrying events has announced itself: null to read its body, else the 503 message. */
@@ -97,6 +100,11 @@ final class Admission {
         }
         long now = nanoClock.getAsLong();
         if (markerSince == NONE) {
+            if (lastPassEnd != NONE && now - lastPassEnd > maxDelayNanos) {
+                // The thread had nothing to do for a while since its last pass: it has caught up.
+                behindSince = NONE;
+                overloaded = false;
+            }
             markerSince = now;
             loop.execute(marker);
             return null;

@@ -75,6 +75,21 @@ class AdmissionTest {
     }
 
     @Test
+    void aThreadThatWentIdleHasCaughtUp() {
+        Admission a = admission(20);
+        pass(a, 60);
+        pass(a, 60);
+        assertNull(a.shedOnArrival());
+        advance(30);
+        assertEquals(Admission.BEHIND, a.shedBeforeParsing(), "overloaded");
+        endPass();
+        advance(21); // nothing to do for longer than the delay
+        assertNull(a.shedOnArrival());
+        advance(30);
+        assertNull(a.shedBeforeParsing(), "the next request after a pause is taken, however long its pass");
+    }
+
+    @Test
     void aPipelineOver90PercentFullShedsOnArrivalWhateverTheLoop() {
         Admission a = admission(20);
         nearlyFull = true;
