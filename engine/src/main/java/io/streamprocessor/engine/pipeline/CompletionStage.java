@@ -19,6 +19,21 @@ final class CompletionStage implements Stage {
     private int heldCount;
     private long nowNanos;
     private int sinceClock;
+    /** The sequence of the last event in the batch, for the held outcomes. */
+    private long batchLast = -1;
+    /** The highest sequence completed; written by this stage's thread only, read by queries. */
+    @SuppressWarnings("unused")
+    private volatile long completedThrough = -1;
+    private static final java.lang.invoke.VarHandle COMPLETED_THROUGH;
+
+    static {
+        try {
+            COMPLETED_THROUGH = java.lang.invoke.MethodHandles.lookup()
+                .findVarHandle(CompletionStage.class, "completedThrough", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** @param deferred hold outcomes until the end of the batch */
     CompletionStage(LatencyRecorder latency, boolean deferred) {
@@ -39,9 +54,20 @@ final class CompletionStage implements Stage {
                 held = java.util.Arrays.copyOf(held, heldCount * 2);
             }
             held[heldCount++] = slot;
+            batchLast = sequence;
             return;
         }
+        // Before the request can be answered: a client's read after its answer waits for this sequence.
+        COMPLETED_THROUGH.setRelease(this, sequence);
         complete(slot);
+    }
+
+    /**
+     * The highest ring sequence whose event's outcome was told to its request: every request
+     * answered so far has all its events at or below it. Any thread.
+     */
+    long completedThrough() {
+        return (long) COMPLETED_THROUGH.getAcquire(this);
     }
 
     private void complete(Slot slot) {
@@ -63,6 +89,7 @@ final class CompletionStage implements Stage {
         }
         nowNanos = System.nanoTime();
         sinceClock = 0;
+        COMPLETED_THROUGH.setRelease(this, batchLast);
         for (int i = 0; i < heldCount; i++) {
             complete(held[i]);
             held[i] = null;

@@ -61,6 +61,7 @@ public final class StreamProcessor implements AutoCloseable {
     private final TransformStage transform;
     private final WindowStage window;
     private final SinkStage sinkStage;
+    private final CompletionStage completion;
     private final Validator validator;
     /** Null without a journal. */
     private final JournalStage journalStage;
@@ -107,7 +108,7 @@ public final class StreamProcessor implements AutoCloseable {
             ? new JournalStage(types, sources, s.maxMetricKeys(), windowOnJournalThread ? window.metrics : null)
             : null;
         // The journal writes at the end of each batch: a completion stage on its thread holds its answers until then.
-        CompletionStage completion = new CompletionStage(latency, journaled && s.topology() != Topology.PER_STAGE);
+        this.completion = new CompletionStage(latency, journaled && s.topology() != Topology.PER_STAGE);
         // After the window stage (which decides lateness), before the sinks: a sink only gets journaled events.
         Stage[] delivery = journaled ? new Stage[] {journalStage, sinkStage} : new Stage[] {sinkStage};
 
@@ -392,9 +393,29 @@ public final class StreamProcessor implements AutoCloseable {
         return Math.max(0, ring.getCursor() - ring.getMinimumGatingSequence());
     }
 
+    /**
+     * What a read waits for before it answers. Either way it waits at most two seconds: a stuck
+     * pipeline gets a stale answer rather than a hung read.
+     */
+    public enum ReadAfter {
+        /** Every event published before the read is reflected: a producer in the same process reads its own writes. */
+        PUBLISHED,
+        /**
+         * Every event whose request was completed before the read is reflected, which is what a
+         * client that was answered has written; events still in flight are not waited for, so
+         * a read stays quick however full the pipeline is (over HTTP, under overload).
+         */
+        COMPLETED
+    }
+
     /** Every non-empty window not yet evicted, by start ascending, reflecting every event published before the call. */
     public List<WindowResult> aggregations() {
-        awaitCaughtUp();
+        return aggregations(ReadAfter.PUBLISHED);
+    }
+
+    /** Every non-empty window not yet evicted, by start ascending, reflecting what {@code after} says. */
+    public List<WindowResult> aggregations(ReadAfter after) {
+        awaitCaughtUp(after);
         window.lock.lock();
         try {
             return window.windows.query(types);
@@ -405,7 +426,12 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** Processing statistics reflecting every event published before the call. */
     public StatsSnapshot stats() {
-        awaitCaughtUp();
+        return stats(ReadAfter.PUBLISHED);
+    }
+
+    /** Processing statistics reflecting what {@code after} says. */
+    public StatsSnapshot stats(ReadAfter after) {
+        awaitCaughtUp(after);
         long throughput;
         Map<String, Long> metrics = new LinkedHashMap<>();
         window.lock.lock();
@@ -454,7 +480,12 @@ public final class StreamProcessor implements AutoCloseable {
      * looked up after it is released.
      */
     public MetricsSnapshot metricsSnapshot() {
-        awaitCaughtUp();
+        return metricsSnapshot(ReadAfter.PUBLISHED);
+    }
+
+    /** As {@link #metricsSnapshot()}, reflecting what {@code after} says. */
+    public MetricsSnapshot metricsSnapshot(ReadAfter after) {
+        awaitCaughtUp(after);
         long[] keys;
         long[] counts;
         int windows;
@@ -517,7 +548,7 @@ public final class StreamProcessor implements AutoCloseable {
      * reflecting every event published before the call.
      */
     public Map<String, SinkStatus> sinkStatuses() {
-        awaitCaughtUp();
+        awaitCaughtUp(ReadAfter.PUBLISHED);
         return currentSinkStatuses();
     }
 
@@ -588,11 +619,14 @@ public final class StreamProcessor implements AutoCloseable {
     }
 
     /**
-     * Waits until every event published before the call has passed the last stage, at most
-     * {@value #QUERY_WAIT_NANOS} ns; a stuck pipeline then gets a stale answer rather than a hung query.
+     * Waits until every event published before the call ({@code PUBLISHED}), or every event of a
+     * request completed before it ({@code COMPLETED}), has passed the last stage, at most {@value
+     * #QUERY_WAIT_NANOS} ns; a stuck pipeline then gets a stale answer rather than a hung query.
+     * Stages publish their counters before their sequence moves, so once the last stage is past
+     * an event, every figure includes it.
      */
-    private void awaitCaughtUp() {
-        long target = ring.getCursor();
+    private void awaitCaughtUp(ReadAfter after) {
+        long target = after == ReadAfter.PUBLISHED ? ring.getCursor() : completion.completedThrough();
         afterPublish();
         if (ring.getMinimumGatingSequence() >= target || state == State.NEW) {
             return;

@@ -80,6 +80,11 @@ final class Exchange extends IngestRequest implements Runnable {
         order.respond(this, r);
     }
 
+    /** Event loop: whether a request read before this one on its connection is still unanswered. */
+    boolean hasEarlierUnanswered() {
+        return order.hasEarlierUnanswered(this);
+    }
+
     /** Event loop: answers 503 for events shed unparsed; a client that keeps sending regardless is read less. */
     void shed(String message) {
         order.respond(this, Responses.busy(order.alloc(), message));

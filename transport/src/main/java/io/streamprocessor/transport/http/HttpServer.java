@@ -42,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
                 + " is smaller than the batch limit " + settings.maxBatchEvents() + ": a full batch could never be taken");
         }
         ServerContext context = new ServerContext(processor, settings);
-        ServerMetrics metrics = new ServerMetrics(processor::metricsSnapshot,
+        ServerMetrics metrics = new ServerMetrics(() -> processor.metricsSnapshot(StreamProcessor.ReadAfter.COMPLETED),
             Arrays.stream(Exchange.Route.values()).map(r -> r.path).toList());
         Router router = new Router();
         Ingestion ingestion = new Ingestion(context);

@@ -67,6 +67,10 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
     /** Runs a query off the event loop (it may wait for the pipeline to catch up), then answers in order. */
     private void query(Exchange ex, boolean stats) {
         ex.finisher = this;
+        // A client's answered requests are in every figure without waiting for events still in flight, so queries stay
+        // quick under overload; a query pipelined behind this connection's own unanswered events waits for those too.
+        StreamProcessor.ReadAfter after = ex.hasEarlierUnanswered()
+            ? StreamProcessor.ReadAfter.PUBLISHED : StreamProcessor.ReadAfter.COMPLETED;
         try {
             server.queries().execute(() -> {
                 FullHttpResponse r;
@@ -74,10 +78,10 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
                     // The answer is computed before its buffer is taken, so a failing query leaks no buffer.
                     StreamProcessor p = server.processor();
                     if (stats) {
-                        StatsSnapshot snapshot = p.stats();
+                        StatsSnapshot snapshot = p.stats(after);
                         r = Responses.json(HttpResponseStatus.OK, JsonBodies.stats(ex.alloc().buffer(512), snapshot));
                     } else {
-                        List<WindowResult> windows = p.aggregations();
+                        List<WindowResult> windows = p.aggregations(after);
                         r = Responses.json(HttpResponseStatus.OK, JsonBodies.aggregations(ex.alloc().buffer(1024), windows));
                     }
                 } catch (RuntimeException e) {

@@ -189,6 +189,19 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
         return ex;
     }
 
+    /** Whether a request read before {@code ex} still waits for its answer. */
+    boolean hasEarlierUnanswered(Exchange ex) {
+        for (Exchange e : inOrder) {
+            if (e == ex) {
+                return false;
+            }
+            if (e.response == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Gives the exchange its response and writes every response now due, in request order. */
     void respond(Exchange ex, FullHttpResponse response) {
         requests.count(ex.route == null ? -1 : ex.route.ordinal(), response.status().code());
