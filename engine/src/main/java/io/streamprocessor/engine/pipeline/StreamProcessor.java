@@ -14,6 +14,8 @@ import io.streamprocessor.engine.journal.Journal;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.LatencyRecorder;
+import io.streamprocessor.engine.stats.LatencySummary;
+import io.streamprocessor.engine.stats.LatencyTicker;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.engine.window.WindowSpec;
@@ -69,7 +71,9 @@ public final class StreamProcessor implements AutoCloseable {
     private volatile long positionBase;
     private final String name;
     private final List<StageHandler> handlers = new ArrayList<>();
-    private final LatencyRecorder latency = new LatencyRecorder();
+    private final LatencyRecorder latency;
+    /** Keeps the recent latency current between queries; null until started. */
+    private LatencyTicker latencyTicker;
     private volatile State state = State.NEW;
 
     StreamProcessor(ProcessorSettings s) {
@@ -77,6 +81,7 @@ public final class StreamProcessor implements AutoCloseable {
         int instance = INSTANCES.incrementAndGet();
         String name = "sp" + instance;
         this.name = name;
+        this.latency = new LatencyRecorder(s.clock());
         FieldPath valuePath = FieldPath.of(s.valuePath());
         this.types = new Interner(s.maxTypes());
         this.sources = new Interner(s.maxSources());
@@ -212,6 +217,7 @@ public final class StreamProcessor implements AutoCloseable {
         if (disruptor != null) {
             disruptor.start();
         }
+        latencyTicker = LatencyTicker.start(latency, name + "-latency-ticker");
         state = State.RUNNING;
         return this;
     }
@@ -417,6 +423,7 @@ public final class StreamProcessor implements AutoCloseable {
         }
         long last = window.lastProcessedAt.get();
         Histogram h = latency.snapshot();
+        LatencySummary recent = LatencySummary.of(latency.recent());
         Map<String, SinkStatus> sinks = currentSinkStatuses();
         long buffered = 0;
         for (SinkStatus s : sinks.values()) {
@@ -440,7 +447,8 @@ public final class StreamProcessor implements AutoCloseable {
             h.getValueAtPercentile(99.9) / 1000.0,
             h.getMaxValue() / 1000.0,
             ring.getBufferSize(),
-            ringUsed());
+            ringUsed(),
+            recent);
     }
 
     private String metricName(long key) {
@@ -577,6 +585,9 @@ public final class StreamProcessor implements AutoCloseable {
             }
             if (journal != null) {
                 journal.close(); // after the sinks, so its last checkpoint has them delivered through the end
+            }
+            if (latencyTicker != null) {
+                latencyTicker.close();
             }
             state = State.CLOSED;
         }
