@@ -28,7 +28,11 @@ final class Exchange extends IngestRequest implements Runnable {
         BATCH(HttpMethod.POST),
         AGGREGATIONS(HttpMethod.GET),
         STATS(HttpMethod.GET),
-        HEALTH(HttpMethod.GET);
+        HEALTH(HttpMethod.GET),
+        /** {@code /}: the dashboard page. */
+        DASHBOARD(HttpMethod.GET),
+        /** {@code /assets/*}: the dashboard's scripts and stylesheets. */
+        ASSET(HttpMethod.GET);
 
         final HttpMethod method;
 

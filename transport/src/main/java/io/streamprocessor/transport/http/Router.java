@@ -32,7 +32,8 @@ final class Router extends ChannelInboundHandlerAdapter {
             case "/aggregations" -> Exchange.Route.AGGREGATIONS;
             case "/stats" -> Exchange.Route.STATS;
             case "/health" -> Exchange.Route.HEALTH;
-            default -> null;
+            case "/" -> Exchange.Route.DASHBOARD;
+            default -> path.startsWith(Dashboard.ASSETS) ? Exchange.Route.ASSET : null;
         };
         HttpMethod method = ex.request.method();
         if (route == null) {

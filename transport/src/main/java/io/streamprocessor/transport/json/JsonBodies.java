@@ -122,6 +122,8 @@ public final class JsonBodies {
             number(g, s.p999());
             g.writeFieldName("max");
             number(g, s.max());
+            g.writeNumberField("ringCapacity", s.ringCapacity());
+            g.writeNumberField("ringUsed", s.ringUsed());
             recent(g, s.recent());
             g.writeEndObject();
             g.writeObjectFieldStart("metrics");
