@@ -20,7 +20,6 @@ import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.engine.window.WindowSpec;
 import io.streamprocessor.engine.window.WindowStore;
-import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -422,8 +421,8 @@ public final class StreamProcessor implements AutoCloseable {
             failed += h.failed.get();
         }
         long last = window.lastProcessedAt.get();
-        Histogram h = latency.snapshot();
-        LatencySummary recent = LatencySummary.of(latency.recent());
+        LatencySummary h = latency.sinceStartSummary();
+        LatencySummary recent = latency.recentSummary();
         Map<String, SinkStatus> sinks = currentSinkStatuses();
         long buffered = 0;
         for (SinkStatus s : sinks.values()) {
@@ -440,12 +439,12 @@ public final class StreamProcessor implements AutoCloseable {
             metrics,
             buffered,
             sinks,
-            h.getTotalCount() == 0 ? 0.0 : h.getMean() / 1000.0,
-            h.getValueAtPercentile(50) / 1000.0,
-            h.getValueAtPercentile(90) / 1000.0,
-            h.getValueAtPercentile(99) / 1000.0,
-            h.getValueAtPercentile(99.9) / 1000.0,
-            h.getMaxValue() / 1000.0,
+            h.mean(),
+            h.p50(),
+            h.p90(),
+            h.p99(),
+            h.p999(),
+            h.max(),
             ring.getBufferSize(),
             ringUsed(),
             recent);

@@ -16,13 +16,13 @@ import java.util.Arrays;
  * it did before there was a recent view. Readers and {@link #tick()} take this object's lock:
  * each swaps the recorder's interval histogram out and adds it to the since-start histogram and
  * to one slot of a ring of {@value #SLOTS} histograms of {@value #SLOT_MILLIS} ms each;
- * {@link #recent()} sums the slots of the last minute. {@link LatencyTicker} ticks just after
+ * {@link #recentSummary()} sums the slots of the last minute. {@link LatencyTicker} ticks just after
  * every slot boundary, so what is swapped out belongs to the slot that just ended.
  */
 public final class LatencyRecorder {
-    /** How far back {@link #recent()} looks. */
+    /** How far back {@link #recentSummary()} looks. */
     public static final long RECENT_MILLIS = 60_000;
-    /** The step in which {@link #recent()} forgets: one slot of the ring. */
+    /** The step in which {@link #recentSummary()} forgets: one slot of the ring. */
     public static final long SLOT_MILLIS = 5_000;
     static final int SLOTS = (int) (RECENT_MILLIS / SLOT_MILLIS);
     private static final long HIGHEST_MICROS = 60_000_000L;
@@ -34,10 +34,12 @@ public final class LatencyRecorder {
     private final IntCountsHistogram[] slots = new IntCountsHistogram[SLOTS];
     /** Which period of the clock ({@code millis / SLOT_MILLIS}) each slot holds. */
     private final long[] slotPeriod = new long[SLOTS];
+    /** Where {@link #recentSummary()} sums the ring, reused: a query allocates no histogram. */
+    private final Histogram recentSum = new Histogram(HIGHEST_MICROS, 3);
     private Histogram interval;
     private long lastSwapMillis;
 
-    /** @param clock the clock whose minute {@link #recent()} covers (the processor's) */
+    /** @param clock the clock whose minute {@link #recentSummary()} covers (the processor's) */
     public LatencyRecorder(Clock clock) {
         this.clock = clock;
         for (int i = 0; i < SLOTS; i++) {
@@ -85,21 +87,28 @@ public final class LatencyRecorder {
         return total.copy();
     }
 
+    /** Any thread: the figures of everything recorded so far, without copying the histogram. */
+    public synchronized LatencySummary sinceStartSummary() {
+        tick();
+        return LatencySummary.of(total);
+    }
+
     /**
-     * Any thread: what was recorded in the last minute, in steps of {@value #SLOT_MILLIS} ms: the
-     * current slot and the eleven before it, so from between 55 and 60 s ago until now.
+     * Any thread: the figures of what was recorded in the last minute, in steps of
+     * {@value #SLOT_MILLIS} ms: the current slot and the eleven before it, so from between 55 and
+     * 60 s ago until now.
      */
-    public synchronized Histogram recent() {
+    public synchronized LatencySummary recentSummary() {
         tick();
         long current = Math.floorDiv(lastSwapMillis, SLOT_MILLIS);
-        Histogram sum = new Histogram(HIGHEST_MICROS, 3);
+        recentSum.reset();
         for (int i = 0; i < SLOTS; i++) {
             long p = slotPeriod[i];
             if (p > current - SLOTS && p <= current) {
-                sum.add(slots[i]);
+                recentSum.add(slots[i]);
             }
         }
-        return sum;
+        return LatencySummary.of(recentSum);
     }
 
     /** The clock the ring's slots follow. */

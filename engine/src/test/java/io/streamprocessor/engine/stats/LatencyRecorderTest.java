@@ -1,6 +1,5 @@
 package io.streamprocessor.engine.stats;
 
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -85,24 +84,24 @@ class LatencyRecorderTest {
         r.recordNanos(FAST_NANOS);
         advance(clock, r, t);
         r.recordNanos(SLOW_NANOS);
-        assertEquals(250.0, LatencySummary.of(r.recent()).max(), 0.5, "the slow request, queried at once");
+        assertEquals(250.0, r.recentSummary().max(), 0.5, "the slow request, queried at once");
 
         for (long s = 1; s < 60; s++) {
             advance(clock, r, t + s * 1000 - 1);
             if (s * 1000 == keptAtLeast) {
-                assertEquals(250.0, LatencySummary.of(r.recent()).max(), 0.5, (keptAtLeast - 1) + " ms later: still there");
+                assertEquals(250.0, r.recentSummary().max(), 0.5, (keptAtLeast - 1) + " ms later: still there");
             }
             clock.set(t + s * 1000);
             r.recordNanos(FAST_NANOS);
         }
         advance(clock, r, t + 60_000);
         r.recordNanos(FAST_NANOS);
-        LatencySummary recent = LatencySummary.of(r.recent());
+        LatencySummary recent = r.recentSummary();
         assertTrue(recent.max() < 1, "60 s later: gone from recent, max " + recent.max() + " ms");
         assertTrue(recent.p99() < 1, "recent p99 " + recent.p99());
         assertTrue(recent.count() >= 55 && recent.count() <= 60, "the fast ones of the last minute: " + recent.count());
 
-        LatencySummary sinceStart = LatencySummary.of(r.snapshot());
+        LatencySummary sinceStart = r.sinceStartSummary();
         assertEquals(250.0, sinceStart.max(), 0.5, "since start still holds it");
         assertEquals(62, sinceStart.count(), "every latency recorded, once");
     }
@@ -111,12 +110,12 @@ class LatencyRecorderTest {
     void recentFiguresAreMillisecondsOfWhatWasRecorded() {
         TestClock clock = new TestClock(BOUNDARY);
         LatencyRecorder r = new LatencyRecorder(clock);
-        assertEquals(new LatencySummary(0, 0, 0, 0, 0, 0, 0), LatencySummary.of(r.recent()), "nothing recorded");
+        assertEquals(new LatencySummary(0, 0, 0, 0, 0, 0, 0), r.recentSummary(), "nothing recorded");
         for (int i = 0; i < 999; i++) {
             r.recordNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         r.recordNanos(TimeUnit.MILLISECONDS.toNanos(40));
-        LatencySummary s = LatencySummary.of(r.recent());
+        LatencySummary s = r.recentSummary();
         assertEquals(1000, s.count());
         assertEquals(1.0, s.p50(), 0.001);
         assertEquals(1.0, s.p99(), 0.001);
@@ -135,9 +134,9 @@ class LatencyRecorderTest {
         clock.set(BOUNDARY + 120_000);
         r.recordNanos(SLOW_NANOS);
         clock.set(BOUNDARY + 125_000);
-        assertEquals(250.0, LatencySummary.of(r.recent()).max(), 0.5);
+        assertEquals(250.0, r.recentSummary().max(), 0.5);
         clock.set(BOUNDARY + 125_000 + 49_999);
-        assertEquals(250.0, LatencySummary.of(r.recent()).max(), 0.5);
+        assertEquals(250.0, r.recentSummary().max(), 0.5);
     }
 
     @Test
@@ -148,7 +147,7 @@ class LatencyRecorderTest {
         r.tick();
         clock.set(BOUNDARY);
         r.recordNanos(FAST_NANOS);
-        LatencySummary recent = LatencySummary.of(r.recent());
+        LatencySummary recent = r.recentSummary();
         assertEquals(1, recent.count(), "the request recorded at the new time: " + recent);
         assertEquals(2, r.snapshot().getTotalCount());
     }
@@ -171,8 +170,7 @@ class LatencyRecorderTest {
                 LockSupport.parkNanos(1_000_000);
             }
             clock.set(t + 61_000);
-            Histogram recent = r.recent();
-            assertEquals(0, recent.getTotalCount(), "swapped out by the tick at " + t + ", more than a minute ago");
+            assertEquals(0, r.recentSummary().count(), "swapped out by the tick at " + t + ", more than a minute ago");
             assertEquals(1, r.snapshot().getTotalCount());
         }
     }
