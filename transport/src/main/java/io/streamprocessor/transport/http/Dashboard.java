@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ final class Dashboard extends ChannelInboundHandlerAdapter {
     private static final String OWN = "dashboard/";
     private static final String UPLOT_POM = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
     private static final String UPLOT_DIST = "META-INF/resources/webjars/uplot/%s/%s";
+    private static final AsciiString NOSNIFF = AsciiString.cached("x-content-type-options");
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     /** Only this server's own scripts, styles and API: the page runs nothing else. */
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -85,7 +87,7 @@ final class Dashboard extends ChannelInboundHandlerAdapter {
         r.headers()
             .set(HttpHeaderNames.ETAG, f.etag())
             .set(HttpHeaderNames.CACHE_CONTROL, f.cacheControl())
-            .set("X-Content-Type-Options", "nosniff");
+            .set(NOSNIFF, "nosniff");
         if (!unchanged) {
             r.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, f.contentType())

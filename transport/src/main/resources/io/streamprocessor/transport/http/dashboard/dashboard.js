@@ -1,4 +1,5 @@
-// The dashboard: polls /stats, /aggregations and /health and draws them with uPlot.
+// The dashboard: polls /stats and /aggregations every second, /health every fifth time (it
+// changes seldom, and every request costs the server), and draws them with uPlot.
 // Rates come from the differences between two polls of the counters. A poll that fails leaves a
 // gap and a notice, and polling goes on; counters that go back (a restart without the journal)
 // or an uptime that does, start the rates afresh.
@@ -8,6 +9,7 @@
   var POLL_MS = 1000;
   var HIDDEN_POLL_MS = 5000; // a page nobody looks at costs the server less
   var TIMEOUT_MS = 3000;
+  var HEALTH_EVERY = 5; // polls
   var KEEP = 300; // points per series: five minutes at one a second
   var COUNTERS = ["totalReceived", "totalProcessed", "totalFiltered", "totalRejected", "totalLate"];
   var number = new Intl.NumberFormat("en");
@@ -90,8 +92,12 @@
   var state = { polls: 0, failures: 0, restarts: 0, charts: charts };
   window.dashboard = state;
 
-  var prev = null; // the last good poll: { at, counters, uptime }
+  var prev = null; // the last good poll: { at, counters }
   var lastOk = null;
+  var health = null; // the last /health answer, and when it came
+  var healthAt = 0;
+  var uptimeSeen = -1;
+  var failing = false; // the last poll failed: the next asks /health too
 
   function getJson(path, statuses) {
     var abort = new AbortController();
@@ -122,10 +128,16 @@
 
   function text(id, value) { el(id).textContent = value; }
 
-  function render(at, stats, aggs, health) {
+  function render(at, stats, aggs, freshHealth) {
     var s = stats.stats;
-    var restarted = prev != null && (health.uptime < prev.uptime
-      || COUNTERS.some(function (k) { return s[k] < prev.counters[k]; }));
+    var uptimeBack = false;
+    if (freshHealth) {
+      uptimeBack = freshHealth.uptime < uptimeSeen;
+      uptimeSeen = freshHealth.uptime;
+      health = freshHealth;
+      healthAt = at;
+    }
+    var restarted = prev != null && (uptimeBack || COUNTERS.some(function (k) { return s[k] < prev.counters[k]; }));
     if (restarted) {
       state.restarts++;
       prev = null;
@@ -139,7 +151,7 @@
     }
     var counters = {};
     COUNTERS.forEach(function (k) { counters[k] = s[k]; });
-    prev = { at: at, counters: counters, uptime: health.uptime };
+    prev = { at: at, counters: counters };
 
     var r = s.recent;
     push(latency, r.count > 0 ? [x, r.p50, r.p99, r.p999] : [x, null, null, null]);
@@ -158,7 +170,7 @@
     text("t-throughput", number.format(s.throughput));
     text("t-p99", r.count > 0 ? decimal.format(r.p99) : "–");
     text("t-ring", decimal.format(used));
-    text("t-uptime", uptime(health.uptime));
+    text("t-uptime", uptime(health.uptime + Math.round((at - healthAt) / 1000)));
     var pill = el("health");
     pill.className = "pill " + health.status;
     pill.textContent = health.status;
@@ -232,6 +244,7 @@
 
   function unreachable(at, error) {
     state.failures++;
+    failing = true;
     var x = at / 1000;
     push(rates, [x, null, null, null, null, null]);
     push(latency, [x, null, null, null]);
@@ -248,10 +261,13 @@
 
   function poll() {
     var at = Date.now();
-    Promise.all([getJson("/stats"), getJson("/aggregations"), getJson("/health", [200, 503])]).then(function (answers) {
+    var askHealth = health == null || failing || state.polls % HEALTH_EVERY === 0;
+    Promise.all([getJson("/stats"), getJson("/aggregations"),
+      askHealth ? getJson("/health", [200, 503]) : Promise.resolve(null)]).then(function (answers) {
       try {
         render(at, answers[0], answers[1], answers[2]);
         lastOk = at;
+        failing = false;
         state.polls++;
         problem(null);
       } catch (e) {
