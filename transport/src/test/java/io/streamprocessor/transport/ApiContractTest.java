@@ -539,7 +539,7 @@ class ApiContractTest {
     void unknownPathIs404Json() {
         try (TestServer s = TestServer.start()) {
             s.get("/nope").assertError(404);
-            s.get("/").assertError(404);
+            s.get("/index.html").assertError(404);
             s.post("/events/", event("metric", "a", T0, 1)).assertError(404);
             s.post("/event", event("metric", "a", T0, 1)).assertError(404);
             s.get("/stats/extra").assertError(404);

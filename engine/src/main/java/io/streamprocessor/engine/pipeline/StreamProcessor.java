@@ -15,12 +15,13 @@ import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.LatencyRecorder;
 import io.streamprocessor.engine.stats.MetricsSnapshot;
+import io.streamprocessor.engine.stats.LatencySummary;
+import io.streamprocessor.engine.stats.LatencyTicker;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.stats.TypeSourceCounts;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.engine.window.WindowSpec;
 import io.streamprocessor.engine.window.WindowStore;
-import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -72,7 +73,9 @@ public final class StreamProcessor implements AutoCloseable {
     private volatile long positionBase;
     private final String name;
     private final List<StageHandler> handlers = new ArrayList<>();
-    private final LatencyRecorder latency = new LatencyRecorder();
+    private final LatencyRecorder latency;
+    /** Keeps the recent latency current between queries; null until started. */
+    private LatencyTicker latencyTicker;
     private final BackpressureNotices backpressure;
     private volatile State state = State.NEW;
 
@@ -82,6 +85,7 @@ public final class StreamProcessor implements AutoCloseable {
         String name = "sp" + instance;
         this.name = name;
         this.backpressure = new BackpressureNotices(s.notices());
+        this.latency = new LatencyRecorder(s.clock());
         FieldPath valuePath = FieldPath.of(s.valuePath());
         this.types = new Interner(s.maxTypes());
         this.sources = new Interner(s.maxSources());
@@ -217,6 +221,7 @@ public final class StreamProcessor implements AutoCloseable {
         if (disruptor != null) {
             disruptor.start();
         }
+        latencyTicker = LatencyTicker.start(latency, name + "-latency-ticker");
         state = State.RUNNING;
         return this;
     }
@@ -446,7 +451,8 @@ public final class StreamProcessor implements AutoCloseable {
             failed += h.failed.get();
         }
         long last = window.lastProcessedAt.get();
-        Histogram h = latency.snapshot();
+        LatencySummary h = latency.sinceStartSummary();
+        LatencySummary recent = latency.recentSummary();
         Map<String, SinkStatus> sinks = currentSinkStatuses();
         long buffered = 0;
         for (SinkStatus s : sinks.values()) {
@@ -463,14 +469,15 @@ public final class StreamProcessor implements AutoCloseable {
             metrics,
             buffered,
             sinks,
-            h.getTotalCount() == 0 ? 0.0 : h.getMean() / 1000.0,
-            h.getValueAtPercentile(50) / 1000.0,
-            h.getValueAtPercentile(90) / 1000.0,
-            h.getValueAtPercentile(99) / 1000.0,
-            h.getValueAtPercentile(99.9) / 1000.0,
-            h.getMaxValue() / 1000.0,
+            h.mean(),
+            h.p50(),
+            h.p90(),
+            h.p99(),
+            h.p999(),
+            h.max(),
             ring.getBufferSize(),
-            ringUsed());
+            ringUsed(),
+            recent);
     }
 
     /**
@@ -672,6 +679,9 @@ public final class StreamProcessor implements AutoCloseable {
             }
             if (journal != null) {
                 journal.close(); // after the sinks, so its last checkpoint has them delivered through the end
+            }
+            if (latencyTicker != null) {
+                latencyTicker.close();
             }
             state = State.CLOSED;
         }

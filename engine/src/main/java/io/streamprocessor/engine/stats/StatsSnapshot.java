@@ -14,6 +14,7 @@ import java.util.Map;
  * @param sinks           each sink's counts and health, by name, in the order the sinks were added
  * @param ringCapacity    slots in the ring
  * @param ringUsed        slots published but not yet through every stage
+ * @param recent          the latency figures over the last minute ({@link LatencyRecorder#recentSummary()})
  */
 public record StatsSnapshot(
     long totalReceived,
@@ -33,5 +34,6 @@ public record StatsSnapshot(
     double p999,
     double max,
     int ringCapacity,
-    long ringUsed) {
+    long ringUsed,
+    LatencySummary recent) {
 }

@@ -29,7 +29,11 @@ final class Exchange extends IngestRequest implements Runnable {
         AGGREGATIONS(HttpMethod.GET, "/aggregations"),
         STATS(HttpMethod.GET, "/stats"),
         HEALTH(HttpMethod.GET, "/health"),
-        METRICS(HttpMethod.GET, "/metrics");
+        METRICS(HttpMethod.GET, "/metrics"),
+        /** {@code /}: the dashboard page. */
+        DASHBOARD(HttpMethod.GET, "/"),
+        /** {@code /assets/*}: the dashboard's scripts and stylesheets. */
+        ASSET(HttpMethod.GET, "/assets/");
 
         final HttpMethod method;
         final String path;

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * an {@link IdleStateHandler} as the idle clock, {@link RequestGuard} (the body budget), an
  * aggregator bounded by the body limit (413), {@link ResponseOrder} (answers in request order,
  * keep-alive, flow control, idle close, and counting every answer for {@code /metrics}), then the
- * shared {@link Router}, {@link Ingestion} and {@link Queries}.
+ * shared {@link Router}, {@link Ingestion}, {@link Queries} and {@link Dashboard}.
  *
  * <p>{@link #close()} drains: it stops accepting, lets the processor finish every accepted
  * event (so every acknowledged request is answered), then closes connections and threads.
@@ -47,12 +47,13 @@ public final class HttpServer implements AutoCloseable {
         Router router = new Router();
         Ingestion ingestion = new Ingestion(context);
         Queries queries = new Queries(context, metrics);
+        Dashboard dashboard = new Dashboard();
         NettyServer netty = NettyServer.bind(settings, "sp-io", p -> {
             IdleStateHandler idleClock = new IdleStateHandler(settings.idleTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS);
             p.addLast(new RequestTimeout(settings.requestTimeoutMillis()), idleClock);
             p.addLast(new RequestGuard(context));
             p.addLast(new BoundedAggregator(settings.maxBodyBytes()));
-            p.addLast(new ResponseOrder(context, idleClock, metrics.http()), router, ingestion, queries);
+            p.addLast(new ResponseOrder(context, idleClock, metrics.http()), router, ingestion, queries, dashboard);
         });
         return new HttpServer(context, netty);
     }

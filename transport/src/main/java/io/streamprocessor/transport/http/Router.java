@@ -33,7 +33,8 @@ final class Router extends ChannelInboundHandlerAdapter {
             case "/stats" -> Exchange.Route.STATS;
             case "/health" -> Exchange.Route.HEALTH;
             case "/metrics" -> Exchange.Route.METRICS;
-            default -> null;
+            case "/" -> Exchange.Route.DASHBOARD;
+            default -> path.startsWith(Dashboard.ASSETS) ? Exchange.Route.ASSET : null;
         };
         HttpMethod method = ex.request.method();
         ex.route = route; // so that /metrics counts a 405 under its route

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.streamprocessor.engine.pipeline.IngestRequest;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.sink.SinkStatus;
+import io.streamprocessor.engine.stats.LatencySummary;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.window.WindowResult;
 
@@ -121,6 +122,9 @@ public final class JsonBodies {
             number(g, s.p999());
             g.writeFieldName("max");
             number(g, s.max());
+            g.writeNumberField("ringCapacity", s.ringCapacity());
+            g.writeNumberField("ringUsed", s.ringUsed());
+            recent(g, s.recent());
             g.writeEndObject();
             g.writeObjectFieldStart("metrics");
             for (Map.Entry<String, Long> e : s.metrics().entrySet()) {
@@ -154,6 +158,25 @@ public final class JsonBodies {
             g.writeEndObject();
             g.writeEndObject();
         });
+    }
+
+    /** {@code "recent":{"count":n,"mean":ms,"p50":ms,...,"max":ms}}: the latency figures of the last minute. */
+    private static void recent(JsonGenerator g, LatencySummary r) throws IOException {
+        g.writeObjectFieldStart("recent");
+        g.writeNumberField("count", r.count());
+        g.writeFieldName("mean");
+        number(g, r.mean());
+        g.writeFieldName("p50");
+        number(g, r.p50());
+        g.writeFieldName("p90");
+        number(g, r.p90());
+        g.writeFieldName("p99");
+        number(g, r.p99());
+        g.writeFieldName("p999");
+        number(g, r.p999());
+        g.writeFieldName("max");
+        number(g, r.max());
+        g.writeEndObject();
     }
 
     /** {@code {"status":"healthy","uptime":s,"memory":{...}}}, plus {@code reason} when not healthy. */
