@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -40,21 +41,30 @@ class FileSinkFailureTest {
         return FileSink.bufferDefaults().retry(Duration.ofMillis(5), Duration.ofMillis(40)).drainTimeout(Duration.ofSeconds(5));
     }
 
-    /** Puts a regular file where the directory {@code out} is, keeping the directory aside; returns where. */
+    /**
+     * Makes {@code out} a symbolic link to a regular file, so nothing can be created under it,
+     * keeping the directory aside (root ignores permissions, so they cannot break it); returns
+     * where the directory went.
+     */
     private Path breakDirectory(Path out) throws IOException {
         Path away = out.resolveSibling(out.getFileName() + ".away");
         if (Files.exists(out)) {
             Files.move(out, away);
+        } else {
+            Files.createDirectory(away);
         }
-        Files.writeString(out, "not a directory");
+        Path notADirectory = Files.writeString(out.resolveSibling("not-a-directory"), "not a directory");
+        Files.createSymbolicLink(out, notADirectory);
         return away;
     }
 
+    /**
+     * Points {@code out} at the directory again in one rename, so the sink, retrying meanwhile,
+     * never finds the path missing and creates a directory of its own there.
+     */
     private static void restoreDirectory(Path out, Path away) throws IOException {
-        Files.delete(out);
-        if (Files.exists(away)) {
-            Files.move(away, out);
-        }
+        Path link = Files.createSymbolicLink(out.resolveSibling(out.getFileName() + ".link"), away);
+        Files.move(link, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Test
