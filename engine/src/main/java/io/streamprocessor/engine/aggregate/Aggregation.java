@@ -29,6 +29,10 @@ public interface Aggregation<S> {
     /** Empties a state so its pane can be reused for a later slide interval. */
     void reset(S state);
 
-    /** The window's value: a Number, String, Boolean, null, or a Map / List of those. */
+    /**
+     * The window's value: a Number, String, Boolean, null, or a Map / List of those. A new value,
+     * not the state or a view of it: the state may be merged into further for a longer window
+     * after its result is taken, and results are kept and handed to later queries.
+     */
     Object result(S merged);
 }

@@ -3,6 +3,8 @@ package io.streamprocessor.engine.aggregate;
 import org.agrona.collections.LongHashSet;
 import org.apache.datasketches.hll.Union;
 
+import java.util.function.LongConsumer;
+
 /**
  * Counts distinct 64-bit hashes: exactly while there are at most {@code exactLimit} of them,
  * then with a HyperLogLog sketch (Apache DataSketches, lgK 14: relative standard error
@@ -71,6 +73,13 @@ public final class DistinctCounter {
             sketch.reset();
         }
         approximate = false;
+    }
+
+    /** Hands every hash counted to {@code action} while the count is exact; nothing once it is approximate. */
+    public void forEachExact(LongConsumer action) {
+        if (!approximate) {
+            exact.forEachLong(action);
+        }
     }
 
     public boolean isApproximate() {

@@ -11,7 +11,8 @@ import org.agrona.collections.Long2LongCounterMap;
  * The aggregates of one slide interval: every event lands in exactly one pane, and a window is
  * the merge of its consecutive panes. Primitive counters plus bounded maps and sketches, all
  * mergeable. Reused for later intervals; owned by the window stage's thread, read by queries
- * under the store's lock.
+ * under the store's lock. A pane also holds the cached result of the window that starts at it
+ * (see {@link WindowStore#query}).
  */
 final class Pane {
     /** Relative accuracy of the value quantiles: 1%. */
@@ -20,6 +21,12 @@ final class Pane {
     private static final double SKETCH_RANGE =
         DDSketches.unboundedDense(QUANTILE_ACCURACY).getIndexMapping().maxIndexableValue();
     long index = Long.MIN_VALUE;
+    /** The store's modification count at this pane's last add: what a query compares to find changed panes. */
+    long stamp;
+    /** The window starting at this pane as last computed; null when it held no event. */
+    WindowResult window;
+    /** Whether {@link #window} is current: no pane of that window has changed since it was computed. */
+    boolean windowCurrent;
     long count;
     long valueCount;
     double sum;
@@ -45,6 +52,8 @@ final class Pane {
     @SuppressWarnings({"unchecked", "rawtypes"})
     void reset(long newIndex, Aggregation[] aggregations) {
         index = newIndex;
+        window = null;
+        windowCurrent = false;
         count = 0;
         valueCount = 0;
         sum = 0.0;

@@ -1,27 +1,25 @@
 package io.streamprocessor.engine.window;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.streamprocessor.engine.aggregate.Aggregation;
 import io.streamprocessor.engine.aggregate.DistinctCounter;
 import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.event.Interner;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sliding event-time windows by stream slicing: one {@link Pane} per slide interval in a ring
  * that spans retention plus one window, exactly one pane updated per event (O(1) whatever the
- * overlap), and each window built on demand by merging its {@code size/slide} panes.
+ * overlap), and each window built on demand by merging its {@code size/slide} panes; a query
+ * merges again only the windows whose panes changed since the previous one (see {@link #query}).
  *
  * <p>Concurrency: {@link #add} is called by the single window-stage thread; {@link #query} by
- * any thread. The caller must hold off {@link #add} while querying (the processor does so with
- * a lock taken once per batch), since panes are mutable.
+ * any thread, one at a time. The caller must hold off {@link #add} and other queries while
+ * querying (the processor does so with a lock taken once per batch), since panes are mutable
+ * and a query updates the results it keeps. Results are immutable and may be handed to later
+ * queries again.
  */
 public final class WindowStore {
     private final WindowSpec spec;
@@ -35,7 +33,15 @@ public final class WindowStore {
     private final Aggregation[] aggregations;
     private final Pane[] panes;
     private final int mask;
+    private final PaneMerge.Totals totals = new PaneMerge.Totals();
+    private final DistinctIndex sourceIndex;
+    /** The newest pane when the distinct index last gave up (too many hashes); not retried before the next. */
+    private long indexGaveUpAt = Long.MIN_VALUE;
     private long watermark = Long.MIN_VALUE;
+    /** Events aggregated so far: each stamps the pane it changes. */
+    private long modifications;
+    /** {@link #modifications} when the last query looked for changed panes. */
+    private long checked;
 
     public WindowStore(WindowSpec spec, int typeLimit, int exactSourceLimit, List<Aggregation<?>> aggregations) {
         this.spec = spec;
@@ -52,6 +58,8 @@ public final class WindowStore {
         int capacity = Integer.highestOneBit((int) Math.min(1 << 30, live - 1)) << 1;
         this.panes = new Pane[capacity];
         this.mask = capacity - 1;
+        // room for the sources of two windows at the exact limit: past that, most windows are approximate
+        this.sourceIndex = new DistinctIndex(panesPerWindow, 2 * exactSourceLimit);
     }
 
     public WindowSpec spec() {
@@ -87,23 +95,70 @@ public final class WindowStore {
             pane.reset(p, aggregations);
         }
         pane.add(e, aggregations);
+        pane.stamp = ++modifications;
         return true;
     }
 
     /**
      * Every window that holds at least one event and is not evicted, by start ascending.
      *
-     * @param types resolves type ids to names
+     * <p>Merges only what changed since the previous query. A window's result is kept (in the
+     * pane it starts at) and returned again while none of its panes changed. The windows holding
+     * the newest pane are rebuilt together by one merge from the newest pane down, each taking
+     * its result on the way; any other window that changed (a late event reached one of its
+     * panes) is merged again from its panes. Distinct sources come from a {@link DistinctIndex}
+     * for windows ending at one of its newest panes, and from merging the panes' counters
+     * otherwise. Every result is exactly what {@link #queryUncached} computes from the same panes.
+     *
+     * @param types resolves type ids to names; always the same interner (kept results keep the names)
      */
     public List<WindowResult> query(Interner types) {
         if (watermark == Long.MIN_VALUE) {
             return Collections.emptyList();
         }
-        long firstWindow = Math.floorDiv(watermark - retention - size, slide) + 1;
-        long lastWindow = Math.floorDiv(watermark, slide);
+        long first = firstLiveWindow();
+        long last = Math.floorDiv(watermark, slide);
+        if (modifications != checked) {
+            refresh(first, last);
+            checked = modifications;
+        }
+        long oldestOpen = Math.max(first, last - panesPerWindow + 1);
+        long oldestStale = Long.MAX_VALUE;
+        for (long k = last; k >= oldestOpen; k--) {
+            if (!startPane(k).windowCurrent) {
+                oldestStale = k;
+            }
+        }
+        if (oldestStale != Long.MAX_VALUE) {
+            rebuildOpen(oldestStale, last, types);
+        }
+        List<WindowResult> results = new ArrayList<>((int) (last - first + 1));
+        for (long k = first; k <= last; k++) {
+            Pane pane = startPane(k);
+            if (!pane.windowCurrent) {
+                pane.window = rebuildClosed(k, types);
+                pane.windowCurrent = true;
+            }
+            if (pane.window != null) {
+                results.add(pane.window);
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Every window recomputed from all its panes, ignoring (and leaving alone) the results
+     * {@link #query} keeps: what a query cost before it kept them. For tests and benchmarks,
+     * which compare the two; same results, same caller contract as {@link #query}.
+     */
+    public List<WindowResult> queryUncached(Interner types) {
+        if (watermark == Long.MIN_VALUE) {
+            return Collections.emptyList();
+        }
+        long last = Math.floorDiv(watermark, slide);
         List<WindowResult> results = new ArrayList<>();
-        for (long k = firstWindow; k <= lastWindow; k++) {
-            WindowResult r = merge(k, types);
+        for (long k = firstLiveWindow(); k <= last; k++) {
+            WindowResult r = mergeWindow(k, types);
             if (r != null) {
                 results.add(r);
             }
@@ -134,108 +189,176 @@ public final class WindowStore {
         return n;
     }
 
-    @SuppressWarnings("unchecked")
-    private WindowResult merge(long firstPane, Interner types) {
-        long count = 0;
-        long valueCount = 0;
-        double sum = 0.0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        long other = 0;
-        Long2LongHashMap typeCounts = null;
-        DistinctCounter sources = null;
-        DDSketch values = null;
-        Object[] custom = null;
-        for (long p = firstPane; p < firstPane + panesPerWindow; p++) {
-            Pane pane = panes[(int) (p & mask)];
-            if (pane == null || pane.index != p || pane.count == 0) {
-                continue;
-            }
-            if (typeCounts == null) {
-                typeCounts = new Long2LongHashMap(0);
-                sources = new DistinctCounter(exactSourceLimit);
-                values = DDSketches.unboundedDense(Pane.QUANTILE_ACCURACY);
-                custom = new Object[aggregations.length];
-                for (int i = 0; i < aggregations.length; i++) {
-                    custom[i] = aggregations[i].createState();
-                }
-            }
-            count += pane.count;
-            valueCount += pane.valueCount;
-            sum += pane.sum;
-            min = Math.min(min, pane.min);
-            max = Math.max(max, pane.max);
-            other += pane.otherTypes;
-            Long2LongHashMap into = typeCounts;
-            pane.types.forEach((type, n) -> into.put(type, into.get(type) + n));
-            sources.mergeFrom(pane.sources);
-            if (pane.valueCount > 0) {
-                values.mergeWith(pane.values);
-            }
-            for (int i = 0; i < aggregations.length; i++) {
-                aggregations[i].merge(custom[i], pane.custom[i]);
-            }
-        }
-        if (count == 0) {
-            return null;
-        }
-        boolean hasValues = valueCount > 0;
-        Map<String, Object> customResults = new LinkedHashMap<>();
-        for (int i = 0; i < aggregations.length; i++) {
-            customResults.put(aggregations[i].name(), aggregations[i].result(custom[i]));
-        }
-        long start = firstPane * slide;
-        return new WindowResult(start, start + size, count, valueCount, sum,
-            hasValues ? sum / valueCount : null,
-            hasValues ? min : null,
-            hasValues ? max : null,
-            sources.estimate(), sources.isApproximate(),
-            byType(typeCounts, other, types),
-            hasValues ? percentile(values, 50, valueCount, min, max) : null,
-            hasValues ? percentile(values, 95, valueCount, min, max) : null,
-            hasValues ? percentile(values, 99, valueCount, min, max) : null,
-            customResults);
+    /** The oldest window not evicted: {@code end > watermark - retention}. */
+    private long firstLiveWindow() {
+        return Math.floorDiv(watermark - retention - size, slide) + 1;
     }
 
     /**
-     * The nearest-rank percentile: the ⌈p·n/100⌉-th smallest of the n values, within the sketch's
-     * relative accuracy, and never outside {@code [min, max]} (which are exact). The rank is
-     * computed in integers, so p99 of 100 values is the 99th, not the 100th through rounding.
+     * Takes in the panes changed since the last query: folds them into the distinct index and
+     * marks stale every kept result of a window holding one (window k holds panes k to
+     * k + W/S - 1). One pass from the newest pane down.
      */
-    static double percentile(DDSketch values, int percent, long n, double min, double max) {
-        long rank = Math.max(1, (percent * n + 99) / 100);
-        if (rank >= n) {
-            return max;
-        }
-        if (rank == 1) {
-            return min;
-        }
-        // DDSketch returns the bucket holding the value of 0-based rank q·(count-1), the first whose
-        // cumulative count exceeds it; asking for rank - 0.5 lands on the rank-th smallest exactly.
-        double v = values.getValueAtQuantile((rank - 0.5) / (n - 1));
-        return Math.max(min, Math.min(max, v));
-    }
-
-    /** Counts by type name, largest first (ties by name); past the type limit the smallest fold into {@code _other}. */
-    private Map<String, Long> byType(Long2LongHashMap counts, long other, Interner types) {
-        List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.size());
-        counts.forEachLong((type, n) -> entries.add(Map.entry(types.name((int) type), n)));
-        entries.sort((a, b) -> {
-            int c = Long.compare(b.getValue(), a.getValue());
-            return c != 0 ? c : a.getKey().compareTo(b.getKey());
-        });
-        Map<String, Long> result = new LinkedHashMap<>();
-        long folded = other;
-        for (int i = 0; i < entries.size(); i++) {
-            if (i < typeLimit) {
-                result.put(entries.get(i).getKey(), entries.get(i).getValue());
-            } else {
-                folded += entries.get(i).getValue();
+    private void refresh(long first, long last) {
+        sourceIndex.advance(last);
+        boolean changedAbove = false;
+        long oldestChanged = 0;
+        for (long k = last; k >= first; k--) {
+            Pane pane = panes[(int) (k & mask)];
+            if (pane == null || pane.index != k) {
+                continue;
+            }
+            if (pane.stamp > checked) {
+                changedAbove = true;
+                oldestChanged = k;
+                sourceIndex.fold(k, pane.sources);
+            }
+            if (changedAbove && oldestChanged - k < panesPerWindow) {
+                pane.windowCurrent = false;
             }
         }
-        if (folded > 0) {
-            result.put(WindowResult.OTHER, folded);
+        if (!sourceIndex.valid() && last != indexGaveUpAt) {
+            // first query, or too many hashes last time: try again once per newest pane
+            sourceIndex.clear(last);
+            for (long p = Math.max(first, sourceIndex.oldestPane()); p <= last; p++) {
+                Pane pane = existing(p);
+                if (pane != null) {
+                    sourceIndex.fold(p, pane.sources);
+                }
+            }
+            indexGaveUpAt = sourceIndex.valid() ? Long.MIN_VALUE : last;
         }
-        return result;
+    }
+
+    /**
+     * Rebuilds the windows holding the newest pane, from {@code oldest} up: window k holds panes
+     * k to {@code last}, so one merge from the newest pane down passes through every one of them.
+     */
+    private void rebuildOpen(long oldest, long last, Interner types) {
+        PaneMerge merge = newMerge();
+        boolean indexed = sourceIndex.counts(last) && allExact(oldest, last);
+        DistinctCounter merged = indexed ? null : new DistinctCounter(exactSourceLimit);
+        long distinct = 0;
+        for (long k = last; k >= oldest; k--) {
+            Pane pane = startPane(k);
+            if (pane.count > 0) {
+                merge.add(pane);
+                if (merged != null) {
+                    merged.mergeFrom(pane.sources);
+                }
+            }
+            if (indexed) {
+                distinct += sourceIndex.tally(last, k);
+            }
+            if (!pane.windowCurrent) {
+                if (!indexed) {
+                    pane.window = build(k, merge, merged.estimate(), merged.isApproximate(), types);
+                } else if (distinct <= exactSourceLimit) {
+                    pane.window = build(k, merge, distinct, false, types);
+                } else {
+                    // past the exact limit the count is the counters' estimate
+                    pane.window = mergeWindow(k, types);
+                }
+                pane.windowCurrent = true;
+            }
+        }
+    }
+
+    /** Window k, which does not hold the newest pane, merged again from its panes. */
+    private WindowResult rebuildClosed(long k, Interner types) {
+        long end = k + panesPerWindow - 1;
+        if (!sourceIndex.counts(end) || !allExact(k, end)) {
+            return mergeWindow(k, types);
+        }
+        long distinct = sourceIndex.count(k, end);
+        if (distinct > exactSourceLimit) {
+            return mergeWindow(k, types);
+        }
+        PaneMerge merge = null;
+        for (long p = end; p >= k; p--) {
+            Pane pane = existing(p);
+            if (pane != null) {
+                if (merge == null) {
+                    merge = newMerge();
+                }
+                merge.add(pane);
+            }
+        }
+        return merge == null ? null : build(k, merge, distinct, false, types);
+    }
+
+    /** Window k merged from its panes, newest first, distinct sources included; null when it holds no event. */
+    private WindowResult mergeWindow(long k, Interner types) {
+        PaneMerge merge = null;
+        DistinctCounter sources = null;
+        for (long p = k + panesPerWindow - 1; p >= k; p--) {
+            Pane pane = existing(p);
+            if (pane != null) {
+                if (merge == null) {
+                    merge = newMerge();
+                    sources = new DistinctCounter(exactSourceLimit);
+                }
+                merge.add(pane);
+                sources.mergeFrom(pane.sources);
+            }
+        }
+        return merge == null ? null : build(k, merge, sources.estimate(), sources.isApproximate(), types);
+    }
+
+    /**
+     * Window k's result from a merge of exactly its panes and its distinct sources, with the
+     * totals added up oldest pane first; null when the window holds no event.
+     */
+    private WindowResult build(long k, PaneMerge merge, long distinct, boolean approximate, Interner types) {
+        totals.clear();
+        for (long p = k; p < k + panesPerWindow; p++) {
+            Pane pane = existing(p);
+            if (pane != null) {
+                totals.add(pane);
+            }
+        }
+        if (totals.count == 0) {
+            return null;
+        }
+        long start = k * slide;
+        return merge.result(start, start + size, totals, distinct, approximate, types);
+    }
+
+    /** Whether every pane from {@code from} to {@code to} that holds events counts its sources exactly. */
+    private boolean allExact(long from, long to) {
+        for (long p = from; p <= to; p++) {
+            Pane pane = existing(p);
+            if (pane != null && pane.sources.isApproximate()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The pane window k starts at, which keeps that window's result; made (empty) when no event
+     * has reached pane k, reusing a slot whose pane is older than every live window.
+     */
+    private Pane startPane(long k) {
+        int at = (int) (k & mask);
+        Pane pane = panes[at];
+        if (pane == null) {
+            pane = new Pane(typeLimit, exactSourceLimit, aggregations);
+            panes[at] = pane;
+            pane.reset(k, aggregations);
+        } else if (pane.index != k) {
+            pane.reset(k, aggregations);
+        }
+        return pane;
+    }
+
+    /** Pane p if some event reached it, else null. */
+    private Pane existing(long p) {
+        Pane pane = panes[(int) (p & mask)];
+        return pane != null && pane.index == p && pane.count > 0 ? pane : null;
+    }
+
+    private PaneMerge newMerge() {
+        return new PaneMerge(typeLimit, aggregations);
     }
 }

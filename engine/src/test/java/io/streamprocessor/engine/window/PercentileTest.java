@@ -1,5 +1,7 @@
 package io.streamprocessor.engine.window;
 
+import com.datadoghq.sketch.ddsketch.DDSketch;
+import com.datadoghq.sketch.ddsketch.DDSketches;
 import io.streamprocessor.engine.event.DataWriter;
 import io.streamprocessor.engine.event.EventRecord;
 import io.streamprocessor.engine.event.FieldPath;
@@ -126,5 +128,53 @@ class PercentileTest {
                     + " outside [" + min + ", " + max + "]");
             }
         }
+    }
+
+    /**
+     * {@link Percentiles} answers all three in one walk over the bins; each must be the very value
+     * asking the sketch for that quantile gives (how a window's percentiles were computed before),
+     * to the last bit: negative values, zeros and positive values, few and many, narrow and wide.
+     */
+    @Test
+    void oneWalkAnswersWhatTheSketchAnswersForEachPercentile() {
+        Random r = new Random(7);
+        Percentiles percentiles = new Percentiles();
+        for (int trial = 0; trial < 2_000; trial++) {
+            DDSketch sketch = DDSketches.unboundedDense(Pane.QUANTILE_ACCURACY);
+            int n = 1 + r.nextInt(trial % 10 == 0 ? 5_000 : 200);
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            int shape = r.nextInt(4);
+            for (int i = 0; i < n; i++) {
+                double v = switch (shape) {
+                    case 0 -> r.nextInt(201) - 100;
+                    case 1 -> Math.exp(r.nextGaussian() * 3);
+                    case 2 -> -Math.exp(r.nextGaussian());
+                    default -> r.nextInt(5) == 0 ? 0.0 : (r.nextBoolean() ? 1 : -1) * Math.exp(r.nextDouble() * 20 - 6);
+                };
+                sketch.accept(v);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            double[] answers = percentiles.of(sketch, n, min, max);
+            for (int i = 0; i < Percentiles.PERCENTS.length; i++) {
+                int percent = Percentiles.PERCENTS[i];
+                assertEquals(askTheSketch(sketch, percent, n, min, max), answers[i],
+                    "trial " + trial + ": p" + percent + " of " + n + " values, shape " + shape);
+            }
+        }
+    }
+
+    /** How a window's percentile was computed before: one sketch query per percentile. */
+    private static double askTheSketch(DDSketch values, int percent, long n, double min, double max) {
+        long rank = Math.max(1, (percent * n + 99) / 100);
+        if (rank >= n) {
+            return max;
+        }
+        if (rank == 1) {
+            return min;
+        }
+        double v = values.getValueAtQuantile((rank - 0.5) / (n - 1));
+        return Math.max(min, Math.min(max, v));
     }
 }

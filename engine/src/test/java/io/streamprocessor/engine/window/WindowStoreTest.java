@@ -14,6 +14,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WindowStoreTest {
@@ -37,6 +38,10 @@ class WindowStoreTest {
 
     private EventView event(long t, Double value) {
         return event(t, "metric", "web-1", value);
+    }
+
+    private EventView event(long t, Double value, String source) {
+        return event(t, "metric", source, value);
     }
 
     private static List<Long> starts(List<WindowResult> windows) {
@@ -177,5 +182,42 @@ class WindowStoreTest {
         assertEquals(-Double.MAX_VALUE, w.min());
         // beyond the sketch's range a quantile is clamped to its edge: 1% short, plus its 1% accuracy
         assertEquals(Double.MAX_VALUE, w.p99(), Double.MAX_VALUE * 0.021);
+    }
+
+    @Test
+    void aLateEventChangesExactlyTheWindowsHoldingItsPaneBetweenQueries() {
+        WindowStore store = new WindowStore(new WindowSpec(30, 10, 100), 1_000, 10_000, List.of());
+        for (long t = 1_000; t <= 1_200; t += 10) {
+            store.add(event(t, 1.0));
+        }
+        List<WindowResult> before = store.query(types);
+        // pane [1100, 1110) is in the windows starting at 1080, 1090 and 1100, all closed by now
+        assertTrue(store.add(event(1_105, 5.0, "late")));
+        List<WindowResult> after = store.query(types);
+        assertEquals(starts(before), starts(after));
+        for (int i = 0; i < before.size(); i++) {
+            WindowResult b = before.get(i);
+            WindowResult a = after.get(i);
+            if (b.start() >= 1_080 && b.start() <= 1_100) {
+                assertEquals(b.count() + 1, a.count(), "window at " + b.start());
+                assertEquals(b.sum() + 5.0, a.sum(), "window at " + b.start());
+                assertEquals(b.distinctSources() + 1, a.distinctSources(), "window at " + b.start());
+            } else {
+                assertEquals(b, a, "window at " + b.start());
+            }
+        }
+    }
+
+    /** Results are kept for later queries, so changing one must not change what the next query answers. */
+    @Test
+    void aCallerCannotAlterWhatTheNextQueryAnswers() {
+        WindowStore store = new WindowStore(new WindowSpec(20, 10, 10), 1_000, 10_000,
+            List.of(new DistinctValues("uniqueUsers", "data.userId", 1_000)));
+        store.add(event(1_000, "metric", "a", 1.0));
+        WindowResult w = store.query(types).get(0);
+        assertThrows(UnsupportedOperationException.class, () -> w.eventsByType().put("metric", 99L));
+        assertThrows(UnsupportedOperationException.class, () -> w.custom().put("uniqueUsers", 99L));
+        assertEquals(Map.of("metric", 1L), store.query(types).get(0).eventsByType());
+        assertEquals(Map.of("uniqueUsers", 1L), store.query(types).get(0).custom());
     }
 }
