@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * for no longer than it takes to read them.
  */
 final class WindowStage implements Stage {
-    final ReentrantLock lock = new ReentrantLock();
+    /** Fair: a waiting query gets the lock at the end of the batch, rather than the stage taking it again for the next batch, and the next. */
+    final ReentrantLock lock = new ReentrantLock(true);
     final WindowStore windows;
     final ThroughputMeter throughput = new ThroughputMeter();
     final MetricCounts metrics;

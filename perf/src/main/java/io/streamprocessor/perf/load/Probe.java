@@ -40,6 +40,26 @@ public final class Probe {
      */
     public record Report(String path, int sent, int failures, Map<Integer, Integer> statuses,
                          double p50, double p99, double max) {
+        private static final java.util.regex.Pattern ROW = java.util.regex.Pattern.compile(
+            "probe (\\S+): (\\d+) sent, (\\d+) failed, statuses \\{(.*)\\}, p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms");
+
+        /** The report from its {@link #row()}, as another process printed it. */
+        public static Report parse(String row) {
+            java.util.regex.Matcher m = ROW.matcher(row);
+            if (!m.find()) {
+                throw new IllegalArgumentException("not a probe report: " + row);
+            }
+            Map<Integer, Integer> statuses = new TreeMap<>();
+            for (String pair : m.group(4).split(", ")) {
+                if (!pair.isBlank()) {
+                    String[] kv = pair.split("=");
+                    statuses.put(Integer.parseInt(kv[0]), Integer.parseInt(kv[1]));
+                }
+            }
+            return new Report(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), statuses,
+                Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)));
+        }
+
         public String row() {
             return String.format(Locale.ROOT, "probe %s: %d sent, %d failed, statuses %s, p50 %.3f ms, p99 %.3f ms, max %.3f ms",
                 path, sent, failures, statuses, p50, p99, max);
@@ -62,12 +82,30 @@ public final class Probe {
                 case "--duration" -> { duration = Double.parseDouble(v); i++; }
                 default -> {
                     System.err.println("probe: unknown option " + args[i]
-                        + "\nUsage: Probe [--url URL] [--path /health] [--interval-ms 50] [--timeout-ms 2000] [--duration S]");
+                        + "\nUsage: Probe [--url URL] [--path /health[,/stats...]] [--interval-ms 50] [--timeout-ms 2000] [--duration S]");
                     System.exit(2);
                 }
             }
         }
-        System.out.println(run(url.getHost(), url.getPort() < 0 ? 80 : url.getPort(), path, intervalMs, timeoutMs, duration).row());
+        // Several paths (comma-separated) are probed side by side, each on its own schedule.
+        String host = url.getHost();
+        int port = url.getPort() < 0 ? 80 : url.getPort();
+        long interval = intervalMs;
+        long timeout = timeoutMs;
+        double seconds = duration;
+        List<java.util.concurrent.CompletableFuture<Report>> runs = new ArrayList<>();
+        for (String p : path.split(",")) {
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return run(host, port, p, interval, timeout, seconds);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (java.util.concurrent.CompletableFuture<Report> r : runs) {
+            System.out.println(r.get().row());
+        }
     }
 
     /** Probes {@code path} every {@code intervalMs} for {@code seconds}, each on a new connection. */

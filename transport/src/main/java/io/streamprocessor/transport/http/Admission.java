@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  *       how long the current pass has run, and every connection not yet served in it has waited
  *       at least that long. Once passes have run past {@code maxDelayNanos} for a sustained
  *       time, the rest of each pass past that delay is shed, which costs only the reading of its
- *       bytes, so the pass ends soon; a pass that ends within the delay ends the shedding.</li>
+ *       bytes, so the pass ends soon; a pass within the delay a second after the last shed ends
+ *       the shedding.</li>
  * </ul>
  * The transport asks twice: when a request's head arrives ({@link #shedOnArrival}), to skip its
  * body unread, and when its body is complete ({@link #shedBeforeParsing}), as a body may take
@@ -49,6 +50,10 @@ final class Admission {
     /** When the last marker ran: the end of the last pass that handed one over. */
     private long lastPassEnd = NONE;
     private boolean overloaded;
+    /** When events were last shed for the thread's lag. */
+    private long lastShed;
+    /** How long nothing must have been shed for an overload to end: the {@code Retry-After} time. */
+    static final long CALM_NANOS = 1_000_000_000L;
     private final Runnable marker = this::passEnded;
 
     /** The pipeline's fill, read when a request arrives. */
@@ -70,19 +75,22 @@ final class Admission {
     }
 
     /**
-     * The marker ran: the pass that handed it over is done. A pass within the delay ends an
-     * overload; passes past it for {@code sustainedNanos} in a row begin one.
+     * The marker ran: the pass that handed it over is done. Passes past the delay for {@code
+     * sustainedNanos} in a row begin an overload. It ends with a pass within the delay once
+     * nothing has been shed for {@link #CALM_NANOS}: a pass is short while shedding precisely
+     * because of the shedding, and clients told to come back after a second come back together.
+     * Staying in it costs a light load nothing, as only what comes past the delay in a pass is shed.
      */
     private void passEnded() {
         long now = nanoClock.getAsLong();
-        if (now - markerSince <= maxDelayNanos) {
-            behindSince = NONE;
-            overloaded = false;
-        } else {
+        if (now - markerSince > maxDelayNanos) {
             if (behindSince == NONE) {
                 behindSince = markerSince;
             }
-            overloaded = now - behindSince >= sustainedNanos;
+            overloaded = overloaded || now - behindSince >= sustainedNanos;
+        } else if (!overloaded || now - lastShed >= CALM_NANOS) {
+            behindSince = NONE;
+            overloaded = false;
         }
         markerSince = NONE;
         lastPassEnd = now;
@@ -109,6 +117,10 @@ final class Admission {
             loop.execute(marker);
             return null;
         }
-        return overloaded && now - markerSince > maxDelayNanos ? BEHIND : null;
+        if (overloaded && now - markerSince > maxDelayNanos) {
+            lastShed = now;
+            return BEHIND;
+        }
+        return null;
     }
 }

@@ -109,10 +109,14 @@ final class Exchange extends IngestRequest implements Runnable {
         }
     }
 
-    /** Completion stage: the last event of the ingestion is through. */
+    /** Completion stage: the last event of the ingestion is through; it is answered in the I/O thread's next slice. */
     @Override
     protected void onComplete() {
-        finishOnEventLoop();
+        if (order.executor().inEventLoop()) {
+            run();
+        } else {
+            order.completions().offer(this);
+        }
     }
 
     /** Event loop. */

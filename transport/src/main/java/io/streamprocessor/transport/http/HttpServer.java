@@ -91,6 +91,8 @@ public final class HttpServer implements AutoCloseable {
         netty.stopAccepting();
         context.processor().close();
         context.shutdownQueries();
+        // Every answer the pipeline owes is handed over by now; write them before the connections close.
+        netty.runOnEachLoop(() -> context.io().completions().drainAll());
         netty.close();
     }
 

@@ -94,6 +94,13 @@ public final class NettyServer implements AutoCloseable {
         return epoll ? "epoll" : "nio";
     }
 
+    /** Runs {@code task} on each I/O thread and waits (at most 5 s each) for it to finish. */
+    public void runOnEachLoop(Runnable task) {
+        for (EventExecutor loop : group) {
+            loop.submit(task).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Stops accepting new connections; open ones stay until {@link #close()}. */
     public void stopAccepting() {
         channel.close().syncUninterruptibly();

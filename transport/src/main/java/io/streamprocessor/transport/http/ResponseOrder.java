@@ -48,6 +48,7 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Exchange> pool = new ArrayDeque<>();
     private final int maxPending;
     private ChannelHandlerContext ctx;
+    private Completions completions;
     private boolean closing;
     /** A request that ends the connection was read: requests pipelined behind it are dropped unanswered. */
     private boolean lastRequestRead;
@@ -86,6 +87,12 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.completions = server.io().completions();
+    }
+
+    /** Where the completion stage hands this connection's finished ingestions to its I/O thread. */
+    Completions completions() {
+        return completions;
     }
 
     @Override

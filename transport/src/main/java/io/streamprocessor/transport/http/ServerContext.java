@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What every connection of one server shares: the processor, the settings, the body budget,
- * the query thread, and per I/O thread an {@link Ingestor}, an {@link EventDecoder} and an
- * {@link Admission}.
+ * the query thread, and per I/O thread an {@link Ingestor}, an {@link EventDecoder}, an
+ * {@link Admission} and its {@link Completions}.
  * Thread-safe.
  */
 final class ServerContext {
     /** The per-I/O-thread producer state. */
-    record IoState(Ingestor ingestor, EventDecoder decoder, Admission admission) {
+    record IoState(Ingestor ingestor, EventDecoder decoder, Admission admission, Completions completions) {
     }
 
     private final StreamProcessor processor;
@@ -37,7 +37,8 @@ final class ServerContext {
             Admission admission = new Admission(loop == null ? Runnable::run : loop, System::nanoTime,
                 TimeUnit.MILLISECONDS.toNanos(settings.overloadDelayMillis()), ServerContext.this::pipelineNearlyFull);
             return new IoState(processor.newIngestor(),
-                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), admission);
+                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), admission,
+                new Completions(loop == null ? Runnable::run : loop, System::nanoTime));
         }
     };
 

@@ -69,7 +69,21 @@ class AdmissionTest {
         assertEquals(Admission.BEHIND, a.shedBeforeParsing());
         endPass();
         pass(a, 10);
-        assertNull(a.shedOnArrival(), "a pass within the delay ends the overload");
+        assertNull(a.shedOnArrival(), "a pass within the delay right after a shed: the clients told to wait will be back");
+        advance(21);
+        assertEquals(Admission.BEHIND, a.shedBeforeParsing(), "still overloaded");
+        endPass();
+        for (int i = 0; i < 99; i++) {
+            pass(a, 10); // back to back, never idle: a second of short passes that shed nothing
+        }
+        assertNull(a.shedOnArrival());
+        advance(21);
+        assertEquals(Admission.BEHIND, a.shedBeforeParsing(), "990 ms after the last shed: still overloaded");
+        endPass();
+        for (int i = 0; i < 101; i++) {
+            pass(a, 10);
+        }
+        assertNull(a.shedOnArrival(), "a pass within the delay a second after the last shed ends the overload");
         advance(50);
         assertNull(a.shedBeforeParsing(), "and a slow pass after it sheds nothing");
     }
