@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 final class ScenarioServer implements AutoCloseable {
     /** The flags {@code bin/stream-processor} starts the server with. */
-    static final String FLAGS = "-Xms64m -Xmx512m -XX:+UseG1GC";
+    static final String FLAGS = "-Xms32m -Xmx128m -XX:+UseSerialGC";
 
     final String name;
     final int port;
