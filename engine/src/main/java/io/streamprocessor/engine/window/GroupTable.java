@@ -74,6 +74,11 @@ final class GroupTable {
         }
     }
 
+    /** The slot of group {@code id} ({@link #OTHER} included), or -1 when this pane has none. */
+    int slot(int id) {
+        return slots.get(id);
+    }
+
     private int take(int id) {
         int slot = size++;
         if (slot == ids.length) {

@@ -217,20 +217,7 @@ public final class WindowStore {
             groupMerge = new GroupMerge();
         }
         boolean byType = q.groupBy() == WindowQuery.GroupBy.TYPE;
-        List<GroupTable> tables = new ArrayList<>(panesPerWindow);
-        List<WindowResult> results = new ArrayList<>(windows.size());
-        for (WindowResult w : windows) {
-            long k = Math.floorDiv(w.start(), slide);
-            tables.clear();
-            for (long p = k; p < k + panesPerWindow; p++) {
-                Pane pane = existing(p);
-                if (pane != null) {
-                    tables.add(byType ? pane.typeGroups : pane.sourceGroups);
-                }
-            }
-            results.add(w.withGroups(groupMerge.merge(tables, w.count(), q.top(), byType ? types : sources)));
-        }
-        return results;
+        return groupMerge.attach(windows, slide, panesPerWindow, this::existing, byType, q.top(), byType ? types : sources);
     }
 
     /**
