@@ -118,6 +118,7 @@ public final class LoadedConfig {
             .maxSources(s.get(Options.MAX_SOURCES))
             .maxMetricKeys(s.get(Options.MAX_METRIC_KEYS))
             .exactDistinctSources(s.get(Options.EXACT_DISTINCT_SOURCES))
+            .sourceGroupsPerWindow(s.get(Options.SOURCE_GROUPS_PER_WINDOW))
             .journal(journal());
     }
 

@@ -125,6 +125,8 @@ public final class Options {
         ValueType.integer(1, 10_000_000, false), ENGINE.maxMetricKeys(), "type:source pairs counted in /stats; the rest under _other", null);
     public static final Option<Integer> EXACT_DISTINCT_SOURCES = new Option<>("cardinality.exact-distinct-sources",
         ValueType.integer(1, 10_000_000, false), ENGINE.exactDistinctSources(), "distinct sources counted exactly per window before estimating", null);
+    public static final Option<Integer> SOURCE_GROUPS_PER_WINDOW = new Option<>("cardinality.source-groups-per-window",
+        ValueType.integer(1, 1_000_000, false), ENGINE.sourceGroupsPerWindow(), "sources grouped per slide interval for groupBy=source; the rest under _other", null);
 
     // ------------------------------------------------------------------ journal
     public static final Option<Boolean> JOURNAL_ENABLED = new Option<>("journal.enabled",
@@ -157,7 +159,7 @@ public final class Options {
         RING_SIZE, TOPOLOGY, WAIT_STRATEGY, MAX_STAGE_BATCH, DRAIN_TIMEOUT,
         WINDOW_SIZE, WINDOW_SLIDE, WINDOW_RETENTION,
         VALUE_PATH, MAX_FUTURE_SKEW, UNKNOWN_FIELDS, MAX_DEPTH, MAX_FIELDS, MAX_DATA_TOKENS, MAX_DATA_SIZE,
-        TYPES_PER_WINDOW, MAX_TYPES, MAX_SOURCES, MAX_METRIC_KEYS, EXACT_DISTINCT_SOURCES,
+        TYPES_PER_WINDOW, MAX_TYPES, MAX_SOURCES, MAX_METRIC_KEYS, EXACT_DISTINCT_SOURCES, SOURCE_GROUPS_PER_WINDOW,
         JOURNAL_ENABLED, JOURNAL_DIR, JOURNAL_FSYNC, JOURNAL_FSYNC_INTERVAL, JOURNAL_SEGMENT_SIZE, JOURNAL_ON_CORRUPTION);
 
     /** Sections of the file holding options, in order; {@code pipeline} and {@code sinks} are lists. */

@@ -129,7 +129,8 @@ class ConfigTest {
             "--processor.max-stage-batch", "64", "--events.max-depth", "7", "--events.max-fields", "9",
             "--events.max-data-tokens", "100", "--events.max-data-size", "4KiB", "--cardinality.max-types", "11",
             "--cardinality.max-sources", "12", "--cardinality.max-metric-keys", "13",
-            "--cardinality.exact-distinct-sources", "14", "--processor.drain-timeout", "2s"},
+            "--cardinality.exact-distinct-sources", "14", "--processor.drain-timeout", "2s",
+            "--cardinality.source-groups-per-window", "15"},
             Map.of());
         ProcessorSettings p = c.processorBuilder().settings();
         assertEquals(Topology.FUSED, p.topology());
@@ -150,6 +151,7 @@ class ConfigTest {
         assertEquals(12, p.maxSources());
         assertEquals(13, p.maxMetricKeys());
         assertEquals(14, p.exactDistinctSources());
+        assertEquals(15, p.sourceGroupsPerWindow());
         assertEquals(2_000, p.drainTimeoutMillis());
 
         ProcessorSettings auto = Config.load(new String[] {"--processor.topology", "auto"}, Map.of())

@@ -6,6 +6,7 @@ import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.sink.Sink;
 import io.streamprocessor.engine.stats.Notices;
 import io.streamprocessor.engine.window.WindowSpec;
+import io.streamprocessor.engine.window.WindowStore;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +50,7 @@ public record ProcessorSettings(
     int maxSources,
     int maxMetricKeys,
     int exactDistinctSources,
+    int sourceGroupsPerWindow,
     List<EventFilter> filters,
     List<EventStep> transforms,
     List<Sink> sinks,
@@ -100,6 +102,7 @@ public record ProcessorSettings(
         private int maxSources = 100_000;
         private int maxMetricKeys = 10_000;
         private int exactDistinctSources = 10_000;
+        private int sourceGroupsPerWindow = WindowStore.DEFAULT_SOURCE_GROUPS;
         private final List<EventFilter> filters = new ArrayList<>();
         private final List<EventStep> transforms = new ArrayList<>();
         private final List<Sink> sinks = new ArrayList<>();
@@ -231,6 +234,12 @@ public record ProcessorSettings(
             return this;
         }
 
+        /** Sources with aggregates of their own per slide interval when a query groups by source; the rest under {@code _other}. */
+        public Builder sourceGroupsPerWindow(int sources) {
+            this.sourceGroupsPerWindow = positive("sourceGroupsPerWindow", sources);
+            return this;
+        }
+
         public Builder addFilter(EventFilter filter) {
             filters.add(filter);
             return this;
@@ -307,7 +316,7 @@ public record ProcessorSettings(
                 : WaitStrategyType.forCores(cores, Math.max(1, layout.threads()));
             return new ProcessorSettings(spec, ringSize, layout, wait, maxStageBatch, drainTimeoutMillis,
                 valuePath, maxFutureSkewMillis, unknownFields, maxDepth, maxFields, maxDataTokens, maxDataBytes,
-                typesPerWindow, maxTypes, maxSources, maxMetricKeys, exactDistinctSources,
+                typesPerWindow, maxTypes, maxSources, maxMetricKeys, exactDistinctSources, sourceGroupsPerWindow,
                 List.copyOf(filters), List.copyOf(transforms), List.copyOf(sinks), List.copyOf(aggregations),
                 clock, errorHandler, journal, notices);
         }

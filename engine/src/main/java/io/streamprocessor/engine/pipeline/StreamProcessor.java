@@ -19,6 +19,7 @@ import io.streamprocessor.engine.stats.LatencySummary;
 import io.streamprocessor.engine.stats.LatencyTicker;
 import io.streamprocessor.engine.stats.StatsSnapshot;
 import io.streamprocessor.engine.stats.TypeSourceCounts;
+import io.streamprocessor.engine.window.WindowQuery;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.engine.window.WindowSpec;
 import io.streamprocessor.engine.window.WindowStore;
@@ -96,7 +97,8 @@ public final class StreamProcessor implements AutoCloseable {
         this.validate = new ValidateStage(validator, s.clock());
         this.filter = new FilterStage(s.filters().toArray(new EventFilter[0]));
         this.transform = new TransformStage(s.transforms().toArray(new EventStep[0]));
-        WindowStore store = new WindowStore(s.window(), s.typesPerWindow(), s.exactDistinctSources(), s.aggregations());
+        WindowStore store = new WindowStore(s.window(), s.typesPerWindow(), s.exactDistinctSources(),
+            s.sourceGroupsPerWindow(), s.aggregations());
         this.window = new WindowStage(store, s.maxMetricKeys(), s.clock());
         this.sinkStage = new SinkStage(s.sinks().toArray(new Sink[0]), s.errorHandler());
         boolean journaled = s.journal() != null;
@@ -424,6 +426,21 @@ public final class StreamProcessor implements AutoCloseable {
         window.lock.lock();
         try {
             return window.windows.query(types);
+        } finally {
+            window.lock.unlock();
+        }
+    }
+
+    /**
+     * The windows {@code q} selects (a range of starts, the newest n, groups per type or source),
+     * by start ascending, reflecting what {@code after} says; the first query grouping by types
+     * or by sources starts counting per group, see {@link WindowStore#query(Interner, Interner, WindowQuery)}.
+     */
+    public List<WindowResult> aggregations(ReadAfter after, WindowQuery q) {
+        awaitCaughtUp(after);
+        window.lock.lock();
+        try {
+            return window.windows.query(types, sources, q);
         } finally {
             window.lock.unlock();
         }

@@ -38,10 +38,15 @@ final class Pane {
     final DistinctCounter sources;
     final DDSketch values = DDSketches.unboundedDense(QUANTILE_ACCURACY);
     final Object[] custom;
+    /** Per-type and per-source aggregates; null until grouping by that is asked for (see {@link WindowStore#query}). */
+    GroupTable typeGroups;
+    GroupTable sourceGroups;
     private final int typeLimit;
+    private final int sourceGroupLimit;
 
-    Pane(int typeLimit, int exactSourceLimit, Aggregation<?>[] aggregations) {
+    Pane(int typeLimit, int exactSourceLimit, int sourceGroupLimit, Aggregation<?>[] aggregations) {
         this.typeLimit = typeLimit;
+        this.sourceGroupLimit = sourceGroupLimit;
         this.sources = new DistinctCounter(exactSourceLimit);
         this.custom = new Object[aggregations.length];
         for (int i = 0; i < aggregations.length; i++) {
@@ -66,6 +71,12 @@ final class Pane {
         otherTypes = 0;
         sources.reset();
         values.clear();
+        if (typeGroups != null) {
+            typeGroups.reset();
+        }
+        if (sourceGroups != null) {
+            sourceGroups.reset();
+        }
         for (int i = 0; i < aggregations.length; i++) {
             aggregations[i].reset(custom[i]);
         }
@@ -84,7 +95,7 @@ final class Pane {
             if (v > max) {
                 max = v;
             }
-            values.accept(Math.max(-SKETCH_RANGE, Math.min(SKETCH_RANGE, v)));
+            values.accept(clamp(v));
         }
         int type = e.typeId();
         if (type < 0 || (types.size() >= typeLimit && types.get(type) == 0)) {
@@ -96,5 +107,28 @@ final class Pane {
         for (int i = 0; i < aggregations.length; i++) {
             aggregations[i].accumulate(custom[i], e);
         }
+    }
+
+    /** Counts the event in its type's and/or its source's group; only called once grouping was asked for. */
+    void addToGroups(EventView e, boolean byType, boolean bySource) {
+        boolean hasValue = e.hasValue();
+        double v = hasValue ? e.value() : 0.0;
+        double clamped = hasValue ? clamp(v) : 0.0;
+        if (byType) {
+            if (typeGroups == null) {
+                typeGroups = new GroupTable(typeLimit);
+            }
+            typeGroups.add(e.typeId(), hasValue, v, clamped);
+        }
+        if (bySource) {
+            if (sourceGroups == null) {
+                sourceGroups = new GroupTable(sourceGroupLimit);
+            }
+            sourceGroups.add(e.sourceId(), hasValue, v, clamped);
+        }
+    }
+
+    private static double clamp(double v) {
+        return Math.max(-SKETCH_RANGE, Math.min(SKETCH_RANGE, v));
     }
 }

@@ -84,7 +84,8 @@ final class PaneMerge implements LongLongConsumer {
             hasValues ? p[0] : null,
             hasValues ? p[1] : null,
             hasValues ? p[2] : null,
-            Collections.unmodifiableMap(customResults));
+            Collections.unmodifiableMap(customResults),
+            null);
     }
 
     /** Counts by type name, largest first (ties by name); past the type limit the smallest fold into {@code _other}. */

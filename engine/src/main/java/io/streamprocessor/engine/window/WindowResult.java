@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param eventsByType counts per type, largest first; overflow past the type limit under {@code _other}
  * @param custom       results of the custom aggregations by name, in registration order
+ * @param groups       the aggregates per group when the query grouped, else null
  */
 public record WindowResult(
     long start,
@@ -26,8 +27,15 @@ public record WindowResult(
     Double p50,
     Double p95,
     Double p99,
-    Map<String, Object> custom) {
+    Map<String, Object> custom,
+    WindowGroups groups) {
 
     /** Key under which types past the per-window limit are counted. */
     public static final String OTHER = "_other";
+
+    /** This window with its groups. */
+    public WindowResult withGroups(WindowGroups g) {
+        return new WindowResult(start, end, count, valueCount, sum, avg, min, max, distinctSources,
+            distinctSourcesApproximate, eventsByType, p50, p95, p99, custom, g);
+    }
 }

@@ -29,6 +29,7 @@ public final class WindowStore {
     private final int panesPerWindow;
     private final int typeLimit;
     private final int exactSourceLimit;
+    private final int sourceGroupLimit;
     @SuppressWarnings("rawtypes")
     private final Aggregation[] aggregations;
     private final Pane[] panes;
@@ -42,8 +43,27 @@ public final class WindowStore {
     private long modifications;
     /** {@link #modifications} when the last query looked for changed panes. */
     private long checked;
+    /**
+     * Whether events are counted per type, per source: off until a query first groups by it, so
+     * that nobody pays for groups nobody asked for; then on for the life of the store.
+     */
+    private boolean groupTypes;
+    private boolean groupSources;
+    private GroupMerge groupMerge;
+
+    /** Sources grouped per pane when not configured; the rest under {@code _other}. */
+    public static final int DEFAULT_SOURCE_GROUPS = 1_000;
 
     public WindowStore(WindowSpec spec, int typeLimit, int exactSourceLimit, List<Aggregation<?>> aggregations) {
+        this(spec, typeLimit, exactSourceLimit, DEFAULT_SOURCE_GROUPS, aggregations);
+    }
+
+    /**
+     * @param typeLimit        types listed per window, and grouped per pane, the rest under {@code _other}
+     * @param sourceGroupLimit sources grouped per pane, the rest under {@code _other}
+     */
+    public WindowStore(WindowSpec spec, int typeLimit, int exactSourceLimit, int sourceGroupLimit,
+                       List<Aggregation<?>> aggregations) {
         this.spec = spec;
         this.slide = spec.slideMillis();
         this.size = spec.sizeMillis();
@@ -51,6 +71,7 @@ public final class WindowStore {
         this.panesPerWindow = spec.panesPerWindow();
         this.typeLimit = typeLimit;
         this.exactSourceLimit = exactSourceLimit;
+        this.sourceGroupLimit = sourceGroupLimit;
         this.aggregations = aggregations.toArray(new Aggregation[0]);
         // Live panes p satisfy p*slide + size > watermark - retention and p <= watermark/slide,
         // at most (retention + size)/slide + 1 of them; one more keeps a stale pane from aliasing.
@@ -88,13 +109,16 @@ public final class WindowStore {
         int at = (int) (p & mask);
         Pane pane = panes[at];
         if (pane == null) {
-            pane = new Pane(typeLimit, exactSourceLimit, aggregations);
+            pane = new Pane(typeLimit, exactSourceLimit, sourceGroupLimit, aggregations);
             panes[at] = pane;
             pane.reset(p, aggregations);
         } else if (pane.index != p) {
             pane.reset(p, aggregations);
         }
         pane.add(e, aggregations);
+        if (groupTypes || groupSources) {
+            pane.addToGroups(e, groupTypes, groupSources);
+        }
         pane.stamp = ++modifications;
         return true;
     }
@@ -113,11 +137,35 @@ public final class WindowStore {
      * @param types resolves type ids to names; always the same interner (kept results keep the names)
      */
     public List<WindowResult> query(Interner types) {
-        if (watermark == Long.MIN_VALUE) {
+        return query(types, null, WindowQuery.ALL);
+    }
+
+    /**
+     * The windows {@code q} selects, as {@link #query(Interner)} computes them, by start
+     * ascending; windows outside its range are not built. When {@code q} groups, each result
+     * carries its groups, merged afresh from its panes; the first query grouping by types (or
+     * sources) starts counting per group, so events aggregated before it are in no group
+     * ({@link WindowGroups#ungrouped}).
+     *
+     * @param sources resolves source ids to names; needed only to group by source
+     */
+    public List<WindowResult> query(Interner types, Interner sources, WindowQuery q) {
+        if (q.groupBy() == WindowQuery.GroupBy.TYPE) {
+            groupTypes = true;
+        } else if (q.groupBy() == WindowQuery.GroupBy.SOURCE) {
+            if (sources == null) {
+                throw new IllegalArgumentException("grouping by source needs the source names");
+            }
+            groupSources = true;
+        }
+        if (watermark == Long.MIN_VALUE || q.to() == Long.MIN_VALUE) {
             return Collections.emptyList();
         }
         long first = firstLiveWindow();
         long last = Math.floorDiv(watermark, slide);
+        // window k starts at k * slide: within [from, to) for k from ceil(from / S) to floor((to - 1) / S)
+        long lo = q.from() == Long.MIN_VALUE ? first : Math.max(first, Math.floorDiv(q.from() - 1, slide) + 1);
+        long hi = Math.min(last, Math.floorDiv(q.to() - 1, slide));
         if (modifications != checked) {
             refresh(first, last);
             checked = modifications;
@@ -129,21 +177,47 @@ public final class WindowStore {
                 oldestStale = k;
             }
         }
-        if (oldestStale != Long.MAX_VALUE) {
+        if (oldestStale != Long.MAX_VALUE && hi >= oldestStale) {
             rebuildOpen(oldestStale, last, types);
         }
-        List<WindowResult> results = new ArrayList<>((int) (last - first + 1));
-        for (long k = first; k <= last; k++) {
-            Pane pane = startPane(k);
-            if (!pane.windowCurrent) {
-                pane.window = rebuildClosed(k, types);
-                pane.windowCurrent = true;
-            }
-            if (pane.window != null) {
-                results.add(pane.window);
-            }
+        if (hi < lo) {
+            return Collections.emptyList();
         }
-        return results;
+        if (q.limit() == Integer.MAX_VALUE) {
+            List<WindowResult> results = new ArrayList<>((int) (hi - lo + 1));
+            for (long k = lo; k <= hi; k++) {
+                add(results, k, types);
+            }
+            return q.groupBy() == null ? results : grouped(results, q, types, sources);
+        }
+        // the newest first, down to the limit, then back in start order
+        List<WindowResult> results = new ArrayList<>((int) Math.min(q.limit(), hi - lo + 1));
+        for (long k = hi; k >= lo && results.size() < q.limit(); k--) {
+            add(results, k, types);
+        }
+        Collections.reverse(results);
+        return q.groupBy() == null ? results : grouped(results, q, types, sources);
+    }
+
+    /** Adds window k, built if its kept result is stale, unless it holds no event. */
+    private void add(List<WindowResult> results, long k, Interner types) {
+        Pane pane = startPane(k);
+        if (!pane.windowCurrent) {
+            pane.window = rebuildClosed(k, types);
+            pane.windowCurrent = true;
+        }
+        if (pane.window != null) {
+            results.add(pane.window);
+        }
+    }
+
+    /** The windows with their groups, merged from their panes' group tables. */
+    private List<WindowResult> grouped(List<WindowResult> windows, WindowQuery q, Interner types, Interner sources) {
+        if (groupMerge == null) {
+            groupMerge = new GroupMerge();
+        }
+        boolean byType = q.groupBy() == WindowQuery.GroupBy.TYPE;
+        return groupMerge.attach(windows, slide, panesPerWindow, this::existing, byType, q.top(), byType ? types : sources);
     }
 
     /**
@@ -343,7 +417,7 @@ public final class WindowStore {
         int at = (int) (k & mask);
         Pane pane = panes[at];
         if (pane == null) {
-            pane = new Pane(typeLimit, exactSourceLimit, aggregations);
+            pane = new Pane(typeLimit, exactSourceLimit, sourceGroupLimit, aggregations);
             panes[at] = pane;
             pane.reset(k, aggregations);
         } else if (pane.index != k) {

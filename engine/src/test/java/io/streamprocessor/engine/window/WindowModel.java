@@ -17,7 +17,10 @@ import java.util.TreeMap;
  * after {@code watermark - retention}. Types: each slide interval (pane) counts the first
  * {@code typeLimit} types it sees and counts later new types under {@code _other}; a window adds
  * its panes up, keeps the {@code typeLimit} largest (ties by name) and folds the rest into
- * {@code _other}, listed last.
+ * {@code _other}, listed last. Groups (per type or per source): counted only for events accepted
+ * after grouping by that was switched on; each pane gives the first {@code limit} groups it sees
+ * a slot and counts later new groups under {@code _other}; a window adds its panes' groups up,
+ * names the {@code top} largest by count (ties by name) and folds the rest into {@code _other}.
  */
 final class WindowModel {
     /** One event as the model sees it: user is a normalised key or null when not counted; amount null when absent. */
@@ -29,6 +32,9 @@ final class WindowModel {
         double value;
         Object user;
         Long amount;
+        /** Whether grouping by type, by source, was on when the event was accepted. */
+        boolean byType;
+        boolean bySource;
 
         Event(long t, String type, String source) {
             this.t = t;
@@ -84,6 +90,24 @@ final class WindowModel {
     private final List<Event> accepted = new ArrayList<>();
     long watermark = Long.MIN_VALUE;
     int late;
+    /** Whether events accepted from now on are grouped by type, by source. */
+    boolean groupTypes;
+    boolean groupSources;
+
+    /** Whether the last {@link #groups} call folded groups past a pane's limit, past {@code top}. */
+    boolean pastPaneLimit;
+    boolean pastTop;
+
+    /** One group's exact aggregates in a window. */
+    static final class Group {
+        long count;
+        final List<Double> values = new ArrayList<>();
+
+        void add(Group g) {
+            count += g.count;
+            values.addAll(g.values);
+        }
+    }
 
     WindowModel(WindowSpec spec, int typeLimit) {
         size = spec.sizeMillis();
@@ -103,6 +127,8 @@ final class WindowModel {
                 return false;
             }
         }
+        e.byType = groupTypes;
+        e.bySource = groupSources;
         accepted.add(e);
         watermark = Math.max(watermark, e.t);
         return true;
@@ -154,6 +180,57 @@ final class WindowModel {
             }
         }
         return new ArrayList<>(windows.values());
+    }
+
+    /**
+     * The groups of the window starting at {@code start} (as {@link #query} last kept the
+     * events): the {@code top} largest, then {@code _other}; the events in no group are the
+     * window's count less the groups' counts.
+     */
+    Map<String, Group> groups(long start, boolean byType, int limit, int top) {
+        pastPaneLimit = false;
+        Map<Long, Map<String, Group>> panes = new HashMap<>();
+        Map<Long, Group> paneOther = new HashMap<>();
+        for (Event e : accepted) {
+            if (!(byType ? e.byType : e.bySource) || e.t < start || e.t >= start + size) {
+                continue;
+            }
+            long pane = Math.floorDiv(e.t, slide);
+            String name = byType ? e.type : e.source;
+            Map<String, Group> groups = panes.computeIfAbsent(pane, p -> new HashMap<>());
+            Group g = groups.get(name);
+            if (g == null && groups.size() < limit) {
+                g = new Group();
+                groups.put(name, g);
+            } else if (g == null) {
+                pastPaneLimit |= name != null;
+                g = paneOther.computeIfAbsent(pane, p -> new Group());
+            }
+            g.count++;
+            if (e.hasValue) {
+                g.values.add(e.value);
+            }
+        }
+        Map<String, Group> sum = new HashMap<>();
+        Group other = new Group();
+        panes.values().forEach(groups -> groups.forEach((name, g) -> sum.computeIfAbsent(name, n -> new Group()).add(g)));
+        paneOther.values().forEach(other::add);
+        List<Map.Entry<String, Group>> entries = new ArrayList<>(sum.entrySet());
+        entries.sort((a, b) -> a.getValue().count == b.getValue().count ? a.getKey().compareTo(b.getKey())
+            : Long.compare(b.getValue().count, a.getValue().count));
+        Map<String, Group> result = new LinkedHashMap<>();
+        pastTop = entries.size() > top;
+        for (int i = 0; i < entries.size(); i++) {
+            if (i < top) {
+                result.put(entries.get(i).getKey(), entries.get(i).getValue());
+            } else {
+                other.add(entries.get(i).getValue());
+            }
+        }
+        if (other.count > 0) {
+            result.put(WindowResult.OTHER, other);
+        }
+        return result;
     }
 
     /** Starts of the windows [k*slide, k*slide + size) that contain t. */

@@ -43,7 +43,7 @@ class WindowStoreReferenceTest {
     private static final String[] TYPES = {"metric", "log", "trace", "click", "événement", "span", "audit", "job"};
     /** DDSketch's guaranteed relative accuracy (1%), plus slack for floating-point rounding. */
     private static final double QUANTILE_ACCURACY = 0.01 + 1e-9;
-    private static final double SUM_TOLERANCE = 1e-6;
+    static final double SUM_TOLERANCE = 1e-6;
     /** API.md: past the exact limit, distinct counts are estimates with a relative error of at most 2%. */
     private static final double DISTINCT_TOLERANCE = 0.02;
 
@@ -108,6 +108,24 @@ class WindowStoreReferenceTest {
             + MASTER_SEED + ": the streams should often produce " + what + "; saw " + seen));
     }
 
+    @Test
+    void groupedQueriesMatchTheReference() {
+        // the other tests run grouped queries too; these check that they met every case often
+        Map<String, Integer> before = new TreeMap<>(seen);
+        Random seeds = new Random(MASTER_SEED + 4);
+        for (int trial = 0; trial < 60; trial++) {
+            long seed = seeds.nextLong();
+            Random gaps = new Random(seed);
+            runTrial(seed, trial % 3 == 0 ? 1 : ANY_OVERLAP, trial % 2 == 0 ? Limits.GENEROUS : Limits.tight(new Random(seed)),
+                () -> gaps.nextInt(6));
+        }
+        for (String what : List.of("grouped windows", "groups past the pane bound", "groups folded past top",
+            "ungrouped events", "windows cut by from/to", "windows cut by limit")) {
+            assertTrue(seen.getOrDefault(what, 0) - before.getOrDefault(what, 0) >= 100, () -> "master seed "
+                + MASTER_SEED + ": the streams should often produce " + what + "; saw " + seen);
+        }
+    }
+
     /** How many compared windows showed each case, so a stream that stopped producing one is noticed. */
     private final Map<String, Integer> seen = new TreeMap<>();
 
@@ -129,12 +147,21 @@ class WindowStoreReferenceTest {
         WindowSpec spec = new WindowSpec(size, slide, retention);
         String trial = "master seed " + MASTER_SEED + ", trial seed " + seed + ", " + spec + ", " + limits;
 
-        WindowStore store = new WindowStore(spec, limits.typeLimit(), limits.exactSources(),
+        // grouped queries draw from their own generator, so the stream of each seed is what it always was
+        Random g = new Random(seed ^ 0x6A09E667F3BCC909L);
+        int sourceGroups = limits == Limits.GENEROUS ? 1_000 : 1 + g.nextInt(20);
+        WindowStore store = new WindowStore(spec, limits.typeLimit(), limits.exactSources(), sourceGroups,
             List.of(new DistinctValues("users", "data.user", limits.exactUsers()), new AmountSum()));
         Interner types = new Interner(10_000);
-        Validator validator = new Validator(types, new Interner(10_000), Long.MAX_VALUE / 4, 16, 256, false, "t-");
+        Interner sources = new Interner(10_000);
+        Validator validator = new Validator(types, sources, Long.MAX_VALUE / 4, 16, 256, false, "t-");
         EventRecord slot = new EventRecord(FieldPath.of("value"), 4096, 65536);
         WindowModel reference = new WindowModel(spec, limits.typeLimit());
+        GroupedQueries grouped = new GroupedQueries(g, store, reference, types, sources, limits.typeLimit(), sourceGroups);
+        if (g.nextInt(3) == 0) {
+            // grouping from the first event on: every window's groups are complete
+            grouped.activate(g.nextBoolean() ? WindowQuery.GroupBy.TYPE : WindowQuery.GroupBy.SOURCE);
+        }
 
         long cursor = 1_700_000_000_000L + r.nextInt(1_000_000_000);
         int events = 200 + r.nextInt(400);
@@ -169,7 +196,9 @@ class WindowStoreReferenceTest {
                 assertEquals(reference.watermark, store.watermark(), trial);
                 List<WindowResult> windows = store.query(types);
                 assertSameAsUncached(store.queryUncached(types), windows, () -> trial + ", after event " + n);
-                compare(reference.query(), windows, limits, () -> trial + ", after event " + n);
+                List<WindowModel.Window> expectedWindows = reference.query();
+                compare(expectedWindows, windows, limits, () -> trial + ", after event " + n);
+                grouped.check(expectedWindows, windows, () -> trial + ", after event " + n);
                 if (!windows.isEmpty()) {
                     count("windows evicted between queries", oldestReported != Long.MIN_VALUE
                         && windows.get(0).start() > oldestReported);
@@ -179,6 +208,7 @@ class WindowStoreReferenceTest {
             }
         }
         assertEquals(reference.late, storeLate, () -> trial + ": late events");
+        grouped.seen.forEach((what, times) -> seen.merge(what, times, Integer::sum));
         // the ring holds fewer than 2 * ((retention + size) / slide + 2) panes
         long ring = 2 * ((retention + size) / slide + 2);
         count("trials whose pane ring wrapped twice", Math.floorDiv(store.watermark(), slide) - firstPane >= 2 * ring);
@@ -367,7 +397,7 @@ class WindowStoreReferenceTest {
      * within the sketch's relative accuracy of the exact value at one of them. Relative accuracy
      * means a true 0 must come back as exactly 0, and a negative value as a negative one.
      */
-    private static void assertQuantile(double q, Double actual, double[] sorted, Supplier<String> where) {
+    static void assertQuantile(double q, Double actual, double[] sorted, Supplier<String> where) {
         assertNotNull(actual, where);
         int n = sorted.length;
         int lo = Math.max(0, (int) Math.floor(q * (n - 1) - 1e-9));

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.stats.StatsSnapshot;
+import io.streamprocessor.engine.window.WindowQuery;
 import io.streamprocessor.engine.window.WindowResult;
 import io.streamprocessor.transport.json.JsonBodies;
 import io.streamprocessor.transport.metrics.ServerMetrics;
@@ -66,6 +67,13 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
 
     /** Runs a query off the event loop (it may wait for the pipeline to catch up), then answers in order. */
     private void query(Exchange ex, boolean stats) {
+        // parameters are read here, from the request lent for this call; a bad one is answered at once
+        AggregationParameters.Parsed params = stats ? null : AggregationParameters.parse(ex.request.uri());
+        if (params != null && params.error() != null) {
+            ex.respond(Responses.error(ex.alloc(), HttpResponseStatus.BAD_REQUEST, params.error()));
+            return;
+        }
+        WindowQuery selection = params == null ? null : params.query();
         ex.finisher = this;
         // A client's answered requests are in every figure without waiting for events still in flight, so queries stay
         // quick under overload; a query pipelined behind this connection's own unanswered events waits for those too.
@@ -81,7 +89,7 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
                         StatsSnapshot snapshot = p.stats(after);
                         r = Responses.json(HttpResponseStatus.OK, JsonBodies.stats(ex.alloc().buffer(512), snapshot));
                     } else {
-                        List<WindowResult> windows = p.aggregations(after);
+                        List<WindowResult> windows = selection == null ? p.aggregations(after) : p.aggregations(after, selection);
                         r = Responses.json(HttpResponseStatus.OK, JsonBodies.aggregations(ex.alloc().buffer(1024), windows));
                     }
                 } catch (RuntimeException e) {

@@ -9,6 +9,8 @@ import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.sink.SinkStatus;
 import io.streamprocessor.engine.stats.LatencySummary;
 import io.streamprocessor.engine.stats.StatsSnapshot;
+import io.streamprocessor.engine.window.GroupStats;
+import io.streamprocessor.engine.window.WindowGroups;
 import io.streamprocessor.engine.window.WindowResult;
 
 import java.io.IOException;
@@ -90,7 +92,40 @@ public final class JsonBodies {
             g.writeFieldName(e.getKey());
             value(g, e.getValue());
         }
+        if (w.groups() != null) {
+            groups(g, w.groups());
+        }
         g.writeEndObject();
+    }
+
+    /** {@code "groups":{"<name>":{"count":..,"sum":..,...},"_other":{...}}}, then {@code "ungrouped":n} when n > 0. */
+    private static void groups(JsonGenerator g, WindowGroups groups) throws IOException {
+        g.writeObjectFieldStart("groups");
+        for (Map.Entry<String, GroupStats> e : groups.groups().entrySet()) {
+            GroupStats s = e.getValue();
+            g.writeObjectFieldStart(e.getKey());
+            g.writeNumberField("count", s.count());
+            g.writeFieldName("sum");
+            number(g, s.sum());
+            g.writeFieldName("avg");
+            number(g, s.avg());
+            g.writeFieldName("min");
+            number(g, s.min());
+            g.writeFieldName("max");
+            number(g, s.max());
+            g.writeNumberField("valueCount", s.valueCount());
+            g.writeFieldName("p50");
+            number(g, s.p50());
+            g.writeFieldName("p95");
+            number(g, s.p95());
+            g.writeFieldName("p99");
+            number(g, s.p99());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        if (groups.ungrouped() > 0) {
+            g.writeNumberField("ungrouped", groups.ungrouped());
+        }
     }
 
     /** {@code {"stats":{...},"metrics":{...},"bufferSize":n,"sinks":{...}}}. */
