@@ -52,7 +52,7 @@ public final class WindowStore {
     private GroupMerge groupMerge;
 
     /** Sources grouped per pane when not configured; the rest under {@code _other}. */
-    public static final int DEFAULT_SOURCE_GROUPS = 1_000;
+    public static final int DEFAULT_SOURCE_GROUPS = 100;
 
     public WindowStore(WindowSpec spec, int typeLimit, int exactSourceLimit, List<Aggregation<?>> aggregations) {
         this(spec, typeLimit, exactSourceLimit, DEFAULT_SOURCE_GROUPS, aggregations);
