@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The ingestions an I/O thread has to answer, handed over by the pipeline's completion stage.
- * One task drains them in slices of at most {@link #SLICE_NANOS}, then goes to the back of the
- * thread's task queue if more are waiting. Handing each one over as a task of its own put
+ * One task drains them in slices of at most {@link #SLICE_NANOS}; if more are waiting, the next
+ * slice runs after the thread's next pass over its connections. Handing each one over as a task of its own put
  * thousands of tasks ahead of anything else the thread had to do: a new connection's
  * registration (so a health probe) waited behind every answer owed to a flood of pipelined
  * requests.
@@ -24,13 +24,16 @@ final class Completions implements Runnable {
     private static final int CAPACITY = 1 << 16;
 
     private final Executor loop;
+    /** Runs a task on the loop after its next pass over its connections (a task scheduled with no delay). */
+    private final Executor afterNextPass;
     private final LongSupplier nanoClock;
     /** Netty's own many-producer, one-consumer queue (JCTools'): array chunks, nothing allocated per offer. */
     private final Queue<Exchange> queue = PlatformDependent.newMpscQueue(CAPACITY);
     private final AtomicBoolean scheduled = new AtomicBoolean();
 
-    Completions(Executor loop, LongSupplier nanoClock) {
+    Completions(Executor loop, Executor afterNextPass, LongSupplier nanoClock) {
         this.loop = loop;
+        this.afterNextPass = afterNextPass;
         this.nanoClock = nanoClock;
     }
 
@@ -68,7 +71,9 @@ final class Completions implements Runnable {
             }
         }
         if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-            loop.execute(this);
+            // Not straight back into the task queue, where the loop would run it again before reading anything:
+            // the connections, new ones among them, get a pass between two slices.
+            afterNextPass.execute(this);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.streamprocessor.transport.json.EventDecoder;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,9 @@ final class ServerContext {
                 TimeUnit.MILLISECONDS.toNanos(settings.overloadDelayMillis()), ServerContext.this::pipelineNearlyFull);
             return new IoState(processor.newIngestor(),
                 new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), admission,
-                new Completions(loop == null ? Runnable::run : loop, System::nanoTime));
+                new Completions(loop == null ? Runnable::run : loop,
+                    loop instanceof ScheduledExecutorService s ? r -> s.schedule(r, 0, TimeUnit.NANOSECONDS) : Runnable::run,
+                    System::nanoTime));
         }
     };
 
