@@ -10,7 +10,14 @@ import java.util.regex.Pattern;
 
 /** The pauses in a JVM's {@code -Xlog:gc} file, in milliseconds: young, full, and all of them sorted. */
 record GcLog(int young, int full, double[] pauses, double[] youngPauses) {
+    private static final Pattern UPTIME = Pattern.compile("^\\[([0-9.]+)s\\]");
+
     static GcLog parse(Path log) throws IOException {
+        return parse(log, 0);
+    }
+
+    /** The pauses from {@code fromSeconds} of the JVM's uptime on (the log's {@code [12.345s]} stamps). */
+    static GcLog parse(Path log, double fromSeconds) throws IOException {
         if (!Files.exists(log)) {
             return new GcLog(0, 0, new double[0], new double[0]);
         }
@@ -21,6 +28,10 @@ record GcLog(int young, int full, double[] pauses, double[] youngPauses) {
         List<Double> youngPauses = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
             Matcher m = pause.matcher(line);
+            Matcher at = UPTIME.matcher(line);
+            if (at.find() && Double.parseDouble(at.group(1)) < fromSeconds) {
+                continue;
+            }
             if (m.find()) {
                 if (m.group(1).equals("Full")) {
                     full++;

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * Memory under sustained load, one JVM configuration after another: the real server soaked with
  * single events at a fixed rate (64 connections, open loop) and batches of 1,000 at once (4
  * connections), RSS sampled every second, and the collector's own log read for its pauses.
- * Reports RSS at rest and its peak and median under load, young-pause p99 and max, full
- * collections, and the load achieved, so each lever (heap size, collector, ring size) is read
+ * Reports RSS at rest and its peak and median under load, young-pause p99 and max and full
+ * collections during the measured time (start-up and warm-up left out), and the load achieved, so each lever (heap size, collector, ring size) is read
  * against the same load.
  *
  * <pre>
@@ -76,6 +76,8 @@ public final class MemoryBench {
                     "--label", name + " batches"));
                 List<Long> rss = new ArrayList<>();
                 long measureFrom = System.nanoTime() + 10_000_000_000L;
+                // GC pauses count from the same moment, in the server's own uptime (start-up's are left out).
+                double fromUptime = server.uptimeSeconds() + 10;
                 while (!singles.isDone() || !batches.isDone()) {
                     if (System.nanoTime() > measureFrom) {
                         rss.add(server.rssKb());
@@ -85,7 +87,7 @@ public final class MemoryBench {
                 LoadReport s = singles.get();
                 LoadReport b = batches.get();
                 long[] sorted = rss.stream().mapToLong(Long::longValue).sorted().toArray();
-                GcLog gc = GcLog.parse(gcLog);
+                GcLog gc = GcLog.parse(gcLog, fromUptime);
                 md.append(String.format(Locale.ROOT, "| %s | `%s` | %d | %d | %d | %d | %.2f | %.2f | %d | %.0f | %.0f |%n",
                     name, (parts[0] + " " + parts[1]).trim(), rest / 1024, sorted.length == 0 ? 0 : sorted[sorted.length / 2] / 1024,
                     sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1024, gc.young(), gc.youngP99(), gc.max(), gc.full(),

@@ -131,6 +131,13 @@ final class ScenarioServer implements AutoCloseable {
         }
     }
 
+    /** Seconds since the server's JVM started, as its GC log stamps them. */
+    double uptimeSeconds() {
+        return process.info().startInstant()
+            .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis() / 1000.0)
+            .orElse(0.0);
+    }
+
     long rssKb() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
