@@ -455,13 +455,26 @@ public final class StreamProcessor implements AutoCloseable {
     public StatsSnapshot stats(ReadAfter after) {
         awaitCaughtUp(after);
         long throughput;
-        Map<String, Long> metrics = new LinkedHashMap<>();
+        long[] keys;
+        long[] counts;
+        // Only numbers are copied under the lock, which holds the window stage off: names are looked up after it.
         window.lock.lock();
         try {
             throughput = window.throughput.perSecond(settings.clock().millis());
-            window.metrics.counts.forEach((key, n) -> metrics.merge(metricName(key), n, Long::sum));
+            int n = window.metrics.counts.size();
+            keys = new long[n];
+            counts = new long[n];
+            int[] at = {0};
+            window.metrics.counts.forEach((key, count) -> {
+                keys[at[0]] = key;
+                counts[at[0]++] = count;
+            });
         } finally {
             window.lock.unlock();
+        }
+        Map<String, Long> metrics = new LinkedHashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            metrics.merge(metricName(keys[i]), counts[i], Long::sum);
         }
         long failed = 0;
         for (StageHandler h : handlers) {
