@@ -34,6 +34,13 @@ public final class Allocation {
         return total;
     }
 
+    /** Bytes allocated by the thread {@code threadId} since {@link #start()}; 0 when it was not seen both times. */
+    public long bytes(long threadId) {
+        Long now = snapshot().get(threadId);
+        Long then = before.get(threadId);
+        return now == null || then == null ? 0 : now - then;
+    }
+
     private static Map<Long, Long> snapshot() {
         long[] ids = THREADS.getAllThreadIds();
         long[] bytes = THREADS.getThreadAllocatedBytes(ids);

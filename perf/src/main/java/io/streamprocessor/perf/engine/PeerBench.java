@@ -12,7 +12,8 @@ import java.util.Locale;
  * {@link Topology}, each warmed up once and then measured once, each measured engine run checked
  * against the measured loop run of the same W/S ({@link PeerCheck}); a difference exits 1.
  * Prints one table row per run on stdout: events/s (N over the wall time of ingestion plus the
- * final query), bytes allocated per event by all of the JVM's threads, and the ratio to the loop.
+ * final query), bytes allocated per event by all of the JVM's threads, the ratio to the loop, and
+ * the bytes per event the producer thread alone allocated.
  *
  * <pre>
  *   java -cp perf/target/benchmarks.jar io.streamprocessor.perf.engine.PeerBench \
@@ -49,9 +50,9 @@ public final class PeerBench {
         System.err.println("peer bench: " + Runtime.getRuntime().availableProcessors() + " cores, default topology "
             + byDefault + ", batches of " + PeerEngineRun.BATCH + ", warm-up " + warmup + " events per configuration");
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "| %4s | %-24s | %10s | %7s | %12s | %10s | %13s |",
-            "W/S", "run", "N", "windows", "events/s", "B/event", "engine/loop"));
-        rows.add("|-----:|:-------------------------|-----------:|--------:|-------------:|-----------:|--------------:|");
+        rows.add(String.format(Locale.ROOT, "| %4s | %-24s | %10s | %7s | %12s | %10s | %13s | %16s |",
+            "W/S", "run", "N", "windows", "events/s", "B/event", "engine/loop", "producer B/event"));
+        rows.add("|-----:|:-------------------------|-----------:|--------:|-------------:|-----------:|--------------:|-----------------:|");
         System.out.println(rows.get(0));
         System.out.println(rows.get(1));
         for (long slide : SLIDES) {
@@ -65,7 +66,7 @@ public final class PeerBench {
             long nanos = System.nanoTime() - t0;
             long bytes = allocation.bytes();
             double loopRate = n * 1e9 / nanos;
-            print(ws, "plain loop", n, windows, loopRate, (double) bytes / n, "");
+            print(ws, "plain loop", n, windows, loopRate, (double) bytes / n, "", "");
             // the engine's windows are checked against the loop's over the same events
             PeerLoop reference = n == events ? loop : new PeerLoop(SIZE, slide).run(events);
             for (Topology t : Topology.values()) {
@@ -78,15 +79,17 @@ public final class PeerBench {
                 }
                 double rate = events * 1e9 / r.nanos();
                 print(ws, "engine " + t + (t == byDefault ? " (default)" : ""), events, r.windows().size(), rate,
-                    (double) r.allocatedBytes() / events, String.format(Locale.ROOT, "%.2fx", rate / loopRate));
+                    (double) r.allocatedBytes() / events, String.format(Locale.ROOT, "%.2fx", rate / loopRate),
+                    String.format(Locale.ROOT, "%,.1f", (double) r.producerBytes() / events));
             }
         }
         System.err.println("peer bench: every engine run gave the loop's windows");
     }
 
-    private static void print(int ws, String run, long n, int windows, double rate, double bytesPerEvent, String ratio) {
-        System.out.println(String.format(Locale.ROOT, "| %4d | %-24s | %,10d | %7d | %,12.0f | %,10.1f | %13s |",
-            ws, run, n, windows, rate, bytesPerEvent, ratio));
+    private static void print(int ws, String run, long n, int windows, double rate, double bytesPerEvent, String ratio,
+                              String producer) {
+        System.out.println(String.format(Locale.ROOT, "| %4d | %-24s | %,10d | %7d | %,12.0f | %,10.1f | %13s | %16s |",
+            ws, run, n, windows, rate, bytesPerEvent, ratio, producer));
     }
 
     private static long parse(String option, String value) {

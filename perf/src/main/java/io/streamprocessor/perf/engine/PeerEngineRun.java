@@ -19,8 +19,8 @@ public final class PeerEngineRun {
     /** Slots claimed and published at a time. */
     public static final int BATCH = 64;
 
-    /** What one run produced: the windows and the measured cost. */
-    public record Result(List<WindowResult> windows, long nanos, long allocatedBytes) {
+    /** What one run produced: the windows and the measured cost (bytes by all threads, and by the producer alone). */
+    public record Result(List<WindowResult> windows, long nanos, long allocatedBytes, long producerBytes) {
     }
 
     private PeerEngineRun() {
@@ -57,11 +57,12 @@ public final class PeerEngineRun {
             List<WindowResult> windows = p.aggregations();
             long nanos = System.nanoTime() - t0;
             long bytes = allocation.bytes();
+            long producerBytes = allocation.bytes(Thread.currentThread().getId());
             long processed = p.stats().totalProcessed();
             if (processed != n) {
                 throw new IllegalStateException(topology + ": the engine processed " + processed + " of " + n + " events");
             }
-            return new Result(windows, nanos, bytes);
+            return new Result(windows, nanos, bytes, producerBytes);
         }
     }
 }
