@@ -30,6 +30,22 @@ final class MetricCounts {
         counts.getAndAdd(key, n);
     }
 
+    /** The keys and their counts, side by side, as numbers only: cheap enough to take under the writer's lock. */
+    record Copy(long[] keys, long[] counts) {
+    }
+
+    /** A copy of every pair's count; the caller holds the lock the writer publishes under. */
+    Copy copy() {
+        long[] keys = new long[counts.size()];
+        long[] values = new long[keys.length];
+        int[] at = {0};
+        counts.forEach((key, count) -> {
+            keys[at[0]] = key;
+            values[at[0]++] = count;
+        });
+        return new Copy(keys, values);
+    }
+
     static long key(int typeId, int sourceId) {
         if (typeId < 0 || sourceId < 0) {
             return OTHER;

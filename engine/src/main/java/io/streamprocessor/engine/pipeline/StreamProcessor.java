@@ -455,26 +455,18 @@ public final class StreamProcessor implements AutoCloseable {
     public StatsSnapshot stats(ReadAfter after) {
         awaitCaughtUp(after);
         long throughput;
-        long[] keys;
-        long[] counts;
+        MetricCounts.Copy pairs;
         // Only numbers are copied under the lock, which holds the window stage off: names are looked up after it.
         window.lock.lock();
         try {
             throughput = window.throughput.perSecond(settings.clock().millis());
-            int n = window.metrics.counts.size();
-            keys = new long[n];
-            counts = new long[n];
-            int[] at = {0};
-            window.metrics.counts.forEach((key, count) -> {
-                keys[at[0]] = key;
-                counts[at[0]++] = count;
-            });
+            pairs = window.metrics.copy();
         } finally {
             window.lock.unlock();
         }
         Map<String, Long> metrics = new LinkedHashMap<>();
-        for (int i = 0; i < keys.length; i++) {
-            metrics.merge(metricName(keys[i]), counts[i], Long::sum);
+        for (int i = 0; i < pairs.keys().length; i++) {
+            metrics.merge(metricName(pairs.keys()[i]), pairs.counts()[i], Long::sum);
         }
         long failed = 0;
         for (StageHandler h : handlers) {
@@ -523,23 +515,17 @@ public final class StreamProcessor implements AutoCloseable {
     /** As {@link #metricsSnapshot()}, reflecting what {@code after} says. */
     public MetricsSnapshot metricsSnapshot(ReadAfter after) {
         awaitCaughtUp(after);
-        long[] keys;
-        long[] counts;
+        MetricCounts.Copy pairs;
         int windows;
         window.lock.lock();
         try {
-            int n = window.metrics.counts.size();
-            keys = new long[n];
-            counts = new long[n];
-            int[] at = {0};
-            window.metrics.counts.forEach((key, count) -> {
-                keys[at[0]] = key;
-                counts[at[0]++] = count;
-            });
+            pairs = window.metrics.copy();
             windows = window.windows.windowCount();
         } finally {
             window.lock.unlock();
         }
+        long[] keys = pairs.keys();
+        long[] counts = pairs.counts();
         String[] typeNames = new String[keys.length];
         String[] sourceNames = new String[keys.length];
         for (int i = 0; i < keys.length; i++) {
