@@ -415,6 +415,25 @@ public final class StreamProcessor implements AutoCloseable {
         COMPLETED
     }
 
+    /**
+     * The point a read taken now must reflect, for {@link #stats(long)}, {@link #aggregations(long)}
+     * and {@link #metricsSnapshot(long)}. Taken when a request is read, it makes the read reflect
+     * exactly what {@code after} says as of that moment, however late the read itself runs. Any thread.
+     */
+    public long readMark(ReadAfter after) {
+        return after == ReadAfter.PUBLISHED ? ring.getCursor() : completion.completedThrough();
+    }
+
+    /**
+     * Whether every event up to {@code mark} has passed every stage, so that a read of it would
+     * not wait: an I/O thread may then answer it in place rather than hand it to a thread that can
+     * wait. Any thread (under the inline topology, the caller runs the stages while it checks).
+     */
+    public boolean reached(long mark) {
+        afterPublish();
+        return state == State.NEW || ring.getMinimumGatingSequence() >= mark;
+    }
+
     /** Every non-empty window not yet evicted, by start ascending, reflecting every event published before the call. */
     public List<WindowResult> aggregations() {
         return aggregations(ReadAfter.PUBLISHED);
@@ -422,7 +441,12 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** Every non-empty window not yet evicted, by start ascending, reflecting what {@code after} says. */
     public List<WindowResult> aggregations(ReadAfter after) {
-        awaitCaughtUp(after);
+        return aggregations(readMark(after));
+    }
+
+    /** As {@link #aggregations(ReadAfter)}, reflecting every event up to {@code mark} ({@link #readMark}). */
+    public List<WindowResult> aggregations(long mark) {
+        awaitCaughtUp(mark);
         window.lock.lock();
         try {
             return window.windows.query(types);
@@ -437,7 +461,12 @@ public final class StreamProcessor implements AutoCloseable {
      * or by sources starts counting per group, see {@link WindowStore#query(Interner, Interner, WindowQuery)}.
      */
     public List<WindowResult> aggregations(ReadAfter after, WindowQuery q) {
-        awaitCaughtUp(after);
+        return aggregations(readMark(after), q);
+    }
+
+    /** As {@link #aggregations(ReadAfter, WindowQuery)}, reflecting every event up to {@code mark} ({@link #readMark}). */
+    public List<WindowResult> aggregations(long mark, WindowQuery q) {
+        awaitCaughtUp(mark);
         window.lock.lock();
         try {
             return window.windows.query(types, sources, q);
@@ -453,11 +482,27 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** Processing statistics reflecting what {@code after} says. */
     public StatsSnapshot stats(ReadAfter after) {
-        awaitCaughtUp(after);
+        return stats(readMark(after));
+    }
+
+    /** Processing statistics reflecting every event up to {@code mark} ({@link #readMark}). */
+    public StatsSnapshot stats(long mark) {
+        return statsWithin(mark, -1);
+    }
+
+    /**
+     * As {@link #stats(long)}, but gives up and returns null when the windows stay locked (by the
+     * window stage or another read) for longer than {@code lockWaitNanos}; negative waits as long
+     * as it takes. For a thread that must not be held up by a slow query.
+     */
+    public StatsSnapshot statsWithin(long mark, long lockWaitNanos) {
+        awaitCaughtUp(mark);
         long throughput;
         MetricCounts.Copy pairs;
         // Only numbers are copied under the lock, which holds the window stage off: names are looked up after it.
-        window.lock.lock();
+        if (!lockWindows(lockWaitNanos)) {
+            return null;
+        }
         try {
             throughput = window.throughput.perSecond(settings.clock().millis());
             pairs = window.metrics.copy();
@@ -514,10 +559,22 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** As {@link #metricsSnapshot()}, reflecting what {@code after} says. */
     public MetricsSnapshot metricsSnapshot(ReadAfter after) {
-        awaitCaughtUp(after);
+        return metricsSnapshot(readMark(after));
+    }
+
+    /** As {@link #metricsSnapshot()}, reflecting every event up to {@code mark} ({@link #readMark}). */
+    public MetricsSnapshot metricsSnapshot(long mark) {
+        return metricsSnapshotWithin(mark, -1);
+    }
+
+    /** As {@link #metricsSnapshot(long)}, or null when the windows stay locked longer than {@code lockWaitNanos} (see {@link #statsWithin}). */
+    public MetricsSnapshot metricsSnapshotWithin(long mark, long lockWaitNanos) {
+        awaitCaughtUp(mark);
         MetricCounts.Copy pairs;
         int windows;
-        window.lock.lock();
+        if (!lockWindows(lockWaitNanos)) {
+            return null;
+        }
         try {
             pairs = window.metrics.copy();
             windows = window.windows.windowCount();
@@ -571,7 +628,7 @@ public final class StreamProcessor implements AutoCloseable {
      * reflecting every event published before the call.
      */
     public Map<String, SinkStatus> sinkStatuses() {
-        awaitCaughtUp(ReadAfter.PUBLISHED);
+        awaitCaughtUp(ring.getCursor());
         return currentSinkStatuses();
     }
 
@@ -641,15 +698,27 @@ public final class StreamProcessor implements AutoCloseable {
         return new Health(Health.Status.HEALTHY, null);
     }
 
+    /** Takes the window lock, waiting at most {@code waitNanos} (negative: as long as it takes); false if not taken. */
+    private boolean lockWindows(long waitNanos) {
+        if (waitNanos < 0) {
+            window.lock.lock();
+            return true;
+        }
+        try {
+            return window.lock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /**
-     * Waits until every event published before the call ({@code PUBLISHED}), or every event of a
-     * request completed before it ({@code COMPLETED}), has passed the last stage, at most {@value
+     * Waits until every event up to {@code target} (a {@link #readMark}) has passed the last stage, at most {@value
      * #QUERY_WAIT_NANOS} ns; a stuck pipeline then gets a stale answer rather than a hung query.
      * Stages publish their counters before their sequence moves, so once the last stage is past
      * an event, every figure includes it.
      */
-    private void awaitCaughtUp(ReadAfter after) {
-        long target = after == ReadAfter.PUBLISHED ? ring.getCursor() : completion.completedThrough();
+    private void awaitCaughtUp(long target) {
         afterPublish();
         if (ring.getMinimumGatingSequence() >= target || state == State.NEW) {
             return;
