@@ -33,7 +33,7 @@ public final class ScrapeBench {
 
     /** Scrapes {@code p} in this thread as the server's query thread does, without HTTP. */
     private static void inProcess(StreamProcessor p, int warmup, int scrapes, String accept) throws java.io.IOException {
-        ServerMetrics metrics = new ServerMetrics(p::metricsSnapshot, List.of("/events", "/metrics"));
+        ServerMetrics metrics = new ServerMetrics(List.of("/events", "/metrics"));
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         Histogram wall = new Histogram(60_000_000L, 3);
         Histogram cpu = new Histogram(60_000_000L, 3);
@@ -42,7 +42,7 @@ public final class ScrapeBench {
             out.reset();
             long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            metrics.write(accept, out);
+            metrics.write(accept, out, p.metricsSnapshot());
             long took = System.nanoTime() - start;
             long cpuTook = threads.getCurrentThreadCpuTime() - cpuStart;
             if (i >= warmup) {

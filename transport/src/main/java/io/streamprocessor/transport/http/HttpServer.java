@@ -42,11 +42,12 @@ public final class HttpServer implements AutoCloseable {
                 + " is smaller than the batch limit " + settings.maxBatchEvents() + ": a full batch could never be taken");
         }
         ServerContext context = new ServerContext(processor, settings);
-        ServerMetrics metrics = new ServerMetrics(() -> processor.metricsSnapshot(StreamProcessor.ReadAfter.COMPLETED),
+        ServerMetrics metrics = new ServerMetrics(
             Arrays.stream(Exchange.Route.values()).map(r -> r.path).toList());
         Router router = new Router();
         Ingestion ingestion = new Ingestion(context);
         Queries queries = new Queries(context, metrics);
+        queries.warmUp();
         Dashboard dashboard = new Dashboard();
         NettyServer netty = NettyServer.bind(settings, "sp-io", p -> {
             IdleStateHandler idleClock = new IdleStateHandler(settings.idleTimeoutMillis(), 0, 0, TimeUnit.MILLISECONDS);

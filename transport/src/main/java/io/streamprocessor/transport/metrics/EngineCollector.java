@@ -10,7 +10,6 @@ import io.streamprocessor.engine.stats.MetricsSnapshot;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The processor's metrics, computed at scrape time from one {@link MetricsSnapshot}: the engine's
@@ -31,17 +30,18 @@ final class EngineCollector implements MultiCollector {
     private static final String SINK_BUFFERED = "stream_processor_sink_events_buffered";
     private static final String SINK_FAILING = "stream_processor_sink_failing";
 
-    private final Supplier<MetricsSnapshot> engine;
     private final TypeSourceSeries typeSources = new TypeSourceSeries();
+    /** The processor's figures the next {@link #collect} writes; set by the scrape that runs it. */
+    private MetricsSnapshot next;
 
-    /** @param engine takes a snapshot of the processor (it waits, boundedly, for the pipeline to catch up) */
-    EngineCollector(Supplier<MetricsSnapshot> engine) {
-        this.engine = engine;
+    /** The processor's figures for the next {@link #collect}. */
+    synchronized void use(MetricsSnapshot snapshot) {
+        this.next = snapshot;
     }
 
     @Override
     public synchronized MetricSnapshots collect() {
-        MetricsSnapshot m = engine.get();
+        MetricsSnapshot m = next;
         MetricSnapshots.Builder out = MetricSnapshots.builder();
         out.metricSnapshot(CounterSnapshot.builder()
             .name(RECEIVED)

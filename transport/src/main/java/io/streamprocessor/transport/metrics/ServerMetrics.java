@@ -13,7 +13,6 @@ import io.streamprocessor.engine.stats.MetricsSnapshot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The metrics of one server for {@code GET /metrics}, exposed by Prometheus' own Java client
@@ -21,8 +20,8 @@ import java.util.function.Supplier;
  * and the JVM's ({@code jvm_*}, {@code process_*}). Written as the Prometheus text format, or as
  * OpenMetrics when the request's {@code Accept} asks for {@code application/openmetrics-text}.
  *
- * <p>Thread-safe. A scrape waits (boundedly) for the pipeline to catch up, like {@code /stats}, so
- * it belongs on the query thread, not an event loop.
+ * <p>Thread-safe; one scrape at a time. The processor's figures are taken by the caller, who
+ * chooses how long that may wait ({@link io.streamprocessor.engine.pipeline.StreamProcessor#metricsSnapshotWithin}).
  */
 public final class ServerMetrics {
     private static final PrometheusTextFormatWriter TEXT = PrometheusTextFormatWriter.create();
@@ -30,14 +29,15 @@ public final class ServerMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final HttpRequestCounts http;
+    private final EngineCollector engine;
 
     /**
-     * @param engine takes the processor's {@link MetricsSnapshot}
      * @param routes the server's routes, as their {@code route} label values, in the order
      *               {@link HttpRequestCounts#count} gets them by index
      */
-    public ServerMetrics(Supplier<MetricsSnapshot> engine, List<String> routes) {
-        registry.register(new EngineCollector(engine));
+    public ServerMetrics(List<String> routes) {
+        this.engine = new EngineCollector();
+        registry.register(this.engine);
         this.http = new HttpRequestCounts(registry, routes);
     }
 
@@ -48,9 +48,10 @@ public final class ServerMetrics {
 
     /**
      * Writes every metric to {@code out} in the format {@code accept} asks for and returns that
-     * format's content type.
+     * format's content type, with the processor's figures from {@code processor}.
      */
-    public String write(String accept, OutputStream out) throws IOException {
+    public synchronized String write(String accept, OutputStream out, MetricsSnapshot processor) throws IOException {
+        engine.use(processor);
         ExpositionFormatWriter writer = OPEN_METRICS.accepts(accept) ? OPEN_METRICS : TEXT;
         MetricSnapshots.Builder all = MetricSnapshots.builder();
         for (MetricSnapshot m : Jvm.REGISTRY.scrape()) {
