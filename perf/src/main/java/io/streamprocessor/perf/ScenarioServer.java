@@ -29,6 +29,8 @@ final class ScenarioServer implements AutoCloseable {
     final String name;
     final int port;
     final Process process;
+    /** The journal directory made for this server, deleted when it stops; null if none. */
+    private Path journal;
 
     private ScenarioServer(String name, int port, Process process) {
         this.name = name;
@@ -45,14 +47,21 @@ final class ScenarioServer implements AutoCloseable {
         throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(List.of(jvmFlags.trim().split(" +")));
+        // a journal of its own per start, so a run never replays an earlier one's events
+        Path journal = Files.createTempDirectory("sp-journal");
         cmd.addAll(List.of("-jar", root.resolve("transport/target/stream-processor.jar").toString(),
-            "--port", String.valueOf(port),
-            // a journal of its own per start, so a run never replays an earlier one's events
-            "--journal.dir", Files.createTempDirectory("sp-journal").toString()));
+            "--port", String.valueOf(port), "--journal.dir", journal.toString()));
         if (!serverFlags.isBlank()) {
             cmd.addAll(List.of(serverFlags.trim().split(" +")));
         }
-        return start("server", port, cmd);
+        try {
+            ScenarioServer server = start("server", port, cmd);
+            server.journal = journal;
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            TempDirs.deleteTree(journal);
+            throw e;
+        }
     }
 
     static ScenarioServer baseline(Path root, String mode, int port) throws IOException, InterruptedException {
@@ -152,10 +161,13 @@ final class ScenarioServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
+        }
+        if (journal != null) {
+            TempDirs.deleteTree(journal);
         }
     }
 }

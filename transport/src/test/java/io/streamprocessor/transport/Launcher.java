@@ -23,6 +23,25 @@ final class Launcher {
     private Launcher() {
     }
 
+    /** Where the launchers' journals go; removed when the test JVM exits, so runs leave no journals behind. */
+    private static final Path JOURNALS = journalsRoot();
+
+    private static Path journalsRoot() {
+        try {
+            Path root = Files.createTempDirectory("sp-test-journals");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (IOException | UncheckedIOException e) {
+                    // best effort: the temporary directory is the system's to clean up then
+                }
+            }));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The command, without an environment of its own beyond the test's plus {@code env}. */
     static ProcessBuilder command(Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
@@ -36,7 +55,7 @@ final class Launcher {
         if (!env.containsKey("SP_JOURNAL_DIR") && Arrays.stream(args).noneMatch(a -> a.startsWith("--journal."))) {
             // Each launcher a journal of its own, outside the module: one test's events are not another's.
             try {
-                b.environment().put("SP_JOURNAL_DIR", Files.createTempDirectory("sp-journal").toString());
+                b.environment().put("SP_JOURNAL_DIR", Files.createTempDirectory(JOURNALS, "journal").toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

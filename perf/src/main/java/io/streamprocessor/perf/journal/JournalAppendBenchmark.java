@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.streamprocessor.perf.TempDirs;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -28,11 +30,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
@@ -308,11 +308,7 @@ public class JournalAppendBenchmark {
         }
         System.out.printf(Locale.ROOT, "%n%,d records, %,d bytes (%.1f bytes per frame), %d segments%n", records, bytes,
             (double) bytes / records, segmentNumber);
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempDirs.deleteTree(dir);
     }
 
     /** {@value #PAYLOADS} event-like JSON payloads of {@code mean} ± 10% bytes. */

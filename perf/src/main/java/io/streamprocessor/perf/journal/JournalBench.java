@@ -6,6 +6,8 @@ import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 import org.HdrHistogram.Histogram;
 
+import io.streamprocessor.perf.TempDirs;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -170,7 +171,7 @@ public final class JournalBench {
             return report;
         } finally {
             server.kill();
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -232,7 +233,7 @@ public final class JournalBench {
             System.out.println("load average after: " + loadAverage());
         } finally {
             server.kill();
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -431,17 +432,6 @@ public final class JournalBench {
     private static long segmentCount(Path dir) throws IOException {
         try (Stream<Path> all = Files.list(dir)) {
             return all.filter(p -> p.getFileName().toString().endsWith(".journal")).count();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -5,6 +5,8 @@ import io.streamprocessor.perf.load.LoadGenerator;
 import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 
+import io.streamprocessor.perf.TempDirs;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,7 @@ public final class FileSinkBench {
 
     private static double run(String mode, List<String> sinkFlags, String[] load, int round, Path dir, Path file)
         throws Exception {
-        deleteTree(dir);
+        TempDirs.deleteTree(dir);
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(List.of(SERVER_FLAGS.split(" ")));
         cmd.addAll(List.of("-cp", "perf/target/benchmarks.jar", FileSinkServer.class.getName(), mode,
@@ -132,7 +133,7 @@ public final class FileSinkBench {
         System.out.printf(Locale.ROOT, "%-8s %,12.0f events/s  statuses %s  p99 %.1f ms  (load average %s)%s%n",
             mode + " #" + (round + 1), report.eventsPerSecond(), report.statuses(), report.p99(),
             loadAverage().split(" ")[0], check);
-        deleteTree(dir);
+        TempDirs.deleteTree(dir);
         return report.eventsPerSecond();
     }
 
@@ -172,17 +173,6 @@ public final class FileSinkBench {
     private static long fileCount(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.count();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
