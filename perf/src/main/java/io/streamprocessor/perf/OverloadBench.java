@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * batches of 1,000 from 256 connections whose clients send again at once after a 503, the same
  * with clients that wait as {@code Retry-After} asks, and pipelined single events (256
  * connections, 16 in flight each). Loopback only, bounded in time (about 2 minutes; {@code
- * --quick} about 1).
+ * --quick} about 1). {@code --server "ARGS"} starts each server with these settings added, for
+ * comparing one (such as {@code --server.overload-delay 10ms}) with the defaults.
  *
  * <p>Run by {@code perf/run-overload.sh} alone, and by {@link Scenarios} as one of its sections.
  */
@@ -37,17 +38,25 @@ public final class OverloadBench {
     private final Path root;
     private final boolean quick;
     private final Consumer<String> commandLog;
+    private final String serverArgs;
 
     OverloadBench(Path root, boolean quick, Consumer<String> commandLog) {
+        this(root, quick, commandLog, "");
+    }
+
+    OverloadBench(Path root, boolean quick, Consumer<String> commandLog, String serverArgs) {
         this.root = root;
         this.quick = quick;
         this.commandLog = commandLog;
+        this.serverArgs = serverArgs;
     }
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        int server = List.of(args).indexOf("--server");
+        String serverArgs = server >= 0 && server + 1 < args.length ? args[server + 1] : "";
         List<String> commands = new ArrayList<>();
-        String md = new OverloadBench(Path.of("").toAbsolutePath(), quick, commands::add).run();
+        String md = new OverloadBench(Path.of("").toAbsolutePath(), quick, commands::add, serverArgs).run();
         StringBuilder out = new StringBuilder(md).append("Commands (`java -cp perf/target/benchmarks.jar io.streamprocessor.perf.load.LoadGenerator ...`"
             + " and `... Probe ...`), in order:\n\n```\n");
         commands.forEach(c -> out.append(c).append('\n'));
@@ -66,6 +75,9 @@ public final class OverloadBench {
     /** Runs the three floods; returns their section of the report, in Markdown. */
     String run() throws Exception {
         StringBuilder md = new StringBuilder("## Overload: reachable, shedding, and back at once\n\n");
+        if (!serverArgs.isBlank()) {
+            md.append("Servers started with `").append(serverArgs.trim()).append("`.\n\n");
+        }
         md.append("| flood | goodput events/s (of max) | answered | shed (503) | 503 p99 ms | probe | sent | failed | p50 ms | p99 ms | max ms |\n");
         md.append("|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
         List<String> after = new ArrayList<>();
@@ -84,7 +96,7 @@ public final class OverloadBench {
     private void flood(StringBuilder md, List<String> after, String label, String... floodArgs)
         throws Exception {
         boolean batch = List.of(floodArgs).contains("--batch");
-        try (ScenarioServer server = ScenarioServer.real(root, PORT, "")) {
+        try (ScenarioServer server = ScenarioServer.withFlags(root, PORT, ScenarioServer.FLAGS, serverArgs)) {
             // The server's own maximum for this kind of request, closed loop at a concurrency it keeps up with.
             LoadReport max = load(server, batch
                 ? new String[] {"--connections", "8", "--batch", "1000", "--duration", fmt(seconds(8)), "--warmup", fmt(seconds(8)),

@@ -3,7 +3,6 @@ package io.streamprocessor.transport.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,6 +14,7 @@ import io.streamprocessor.engine.event.EventWriter;
 import io.streamprocessor.engine.event.Rejection;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.transport.json.BatchScanner;
+import io.streamprocessor.transport.json.BodyBytes;
 import io.streamprocessor.transport.json.EventDecoder;
 import io.streamprocessor.transport.json.JsonBodies;
 import io.streamprocessor.transport.json.Utf8Validator;
@@ -66,7 +66,8 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
             return;
         }
         ByteBuf body = req.content();
-        String unreadable = unreadable(body, io.decoder());
+        BodyBytes bytes = io.body().of(body);
+        String unreadable = unreadable(body, bytes, io.decoder());
         if (unreadable != null) {
             ex.respond(Responses.error(ex.alloc(), HttpResponseStatus.BAD_REQUEST, unreadable));
             return;
@@ -77,7 +78,7 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
             ex.respond(Responses.busy(ex.alloc(), in.refusal()));
             return;
         }
-        decodeAndPublish(ex, in, io.decoder(), body, 0);
+        decodeAndPublish(ex, in, io.decoder(), body, bytes, 0);
     }
 
     private void batch(Exchange ex, long arrivalNanos) {
@@ -92,16 +93,17 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
             return;
         }
         ByteBuf body = req.content();
+        ServerContext.IoState io = server.io();
+        BodyBytes bytes = io.body().of(body);
         int limit = server.settings().maxBatchEvents();
-        int n = BatchScanner.count(body, limit);
+        int n = BatchScanner.count(bytes.array(), bytes.offset(), bytes.end(), limit);
         if (n > limit) {
             ex.respond(Responses.error(ex.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "batch: more than " + limit + " events"));
             return;
         }
-        ServerContext.IoState io = server.io();
         EventDecoder decoder = io.decoder();
-        String unreadable = unreadable(body, decoder);
+        String unreadable = unreadable(body, bytes, decoder);
         if (unreadable != null) {
             ex.respond(Responses.error(ex.alloc(), HttpResponseStatus.BAD_REQUEST, unreadable));
             return;
@@ -119,7 +121,7 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
             ex.respond(Responses.busy(ex.alloc(), in.refusal()));
             return;
         }
-        decodeAndPublish(ex, in, decoder, body, n);
+        decodeAndPublish(ex, in, decoder, body, bytes, n);
     }
 
     /**
@@ -130,14 +132,14 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
      *
      * @param batch the number of claimed slots for a batch, 0 for a single event
      */
-    private void decodeAndPublish(Exchange ex, Ingestor in, EventDecoder decoder, ByteBuf body, int batch) {
+    private void decodeAndPublish(Exchange ex, Ingestor in, EventDecoder decoder, ByteBuf body, BodyBytes bytes, int batch) {
         int from = body.readerIndex();
         int to = body.writerIndex();
         String error = null;
         boolean decoded = false;
         boolean malformed = false;
         RuntimeException failure = null;
-        try (JsonParser p = decoder.parser(new ByteBufInputStream(body))) {
+        try (JsonParser p = decoder.parser(bytes)) {
             if (batch == 0) {
                 error = decodeSingle(p, decoder, in.slot(0));
             } else {
@@ -281,16 +283,14 @@ final class Ingestion extends ChannelInboundHandlerAdapter implements Exchange.F
      * UTF-8, and must not start with a NUL byte, which the parser would take for the mark of UTF-16
      * or UTF-32 (a raw NUL is malformed JSON anywhere).
      */
-    private static String unreadable(ByteBuf body, EventDecoder decoder) {
-        int at = Utf8Validator.firstInvalid(body);
+    private static String unreadable(ByteBuf body, BodyBytes bytes, EventDecoder decoder) {
+        int at = Utf8Validator.firstInvalid(bytes.array(), bytes.offset(), bytes.end());
         if (at >= 0) {
-            return "malformed JSON: invalid UTF-8 at byte " + (at - body.readerIndex());
+            return "malformed JSON: invalid UTF-8 at byte " + (at - bytes.offset());
         }
-        int from = body.readerIndex();
-        int to = body.writerIndex();
-        for (int i = from; i < Math.min(to, from + 4); i++) {
-            if (body.getByte(i) == 0) {
-                return decoder.malformed(body, from, to);
+        for (int i = bytes.offset(); i < Math.min(bytes.end(), bytes.offset() + 4); i++) {
+            if (bytes.array()[i] == 0) {
+                return decoder.malformed(body, body.readerIndex(), body.writerIndex());
             }
         }
         return null;

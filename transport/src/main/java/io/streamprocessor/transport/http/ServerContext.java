@@ -5,6 +5,7 @@ import io.netty.util.internal.ThreadExecutorMap;
 import io.streamprocessor.engine.pipeline.ErrorHandler;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
+import io.streamprocessor.transport.json.BodyBytes;
 import io.streamprocessor.transport.json.EventDecoder;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerContext {
     /** The per-I/O-thread producer state. */
-    record IoState(Ingestor ingestor, EventDecoder decoder, Admission admission, Completions completions) {
+    record IoState(Ingestor ingestor, EventDecoder decoder, BodyBytes body, Admission admission, Completions completions) {
     }
 
     private final StreamProcessor processor;
@@ -38,7 +39,7 @@ final class ServerContext {
             Admission admission = new Admission(loop == null ? Runnable::run : loop, System::nanoTime,
                 TimeUnit.MILLISECONDS.toNanos(settings.overloadDelayMillis()), ServerContext.this::pipelineNearlyFull);
             return new IoState(processor.newIngestor(),
-                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), admission,
+                new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), new BodyBytes(), admission,
                 new Completions(loop == null ? Runnable::run : loop,
                     loop instanceof ScheduledExecutorService s ? r -> s.schedule(r, 0, TimeUnit.NANOSECONDS) : Runnable::run,
                     System::nanoTime));

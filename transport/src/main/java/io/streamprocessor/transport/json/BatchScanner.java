@@ -1,6 +1,7 @@
 package io.streamprocessor.transport.json;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 /**
  * Counts the elements of a top-level JSON array without parsing them, so a batch can claim
@@ -20,12 +21,17 @@ public final class BatchScanner {
      * are more than {@code limit}. An empty body counts as not an array.
      */
     public static int count(ByteBuf body, int limit) {
-        int i = body.readerIndex();
-        int end = body.writerIndex();
-        while (i < end && isBlank(body.getByte(i))) {
+        return count(ByteBufUtil.getBytes(body, body.readerIndex(), body.readableBytes(), false), 0, body.readableBytes(), limit);
+    }
+
+    /** As {@link #count(ByteBuf, int)}, over {@code bytes[from, to)}. */
+    public static int count(byte[] bytes, int from, int to, int limit) {
+        int i = from;
+        int end = to;
+        while (i < end && isBlank(bytes[i])) {
             i++;
         }
-        if (i == end || body.getByte(i) != '[') {
+        if (i == end || bytes[i] != '[') {
             return NOT_AN_ARRAY;
         }
         i++;
@@ -34,7 +40,7 @@ public final class BatchScanner {
         boolean expectElement = true;
         boolean inString = false;
         for (; i < end; i++) {
-            byte b = body.getByte(i);
+            byte b = bytes[i];
             if (inString) {
                 if (b == '\\') {
                     i++;

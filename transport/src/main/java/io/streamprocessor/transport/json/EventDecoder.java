@@ -67,6 +67,11 @@ public final class EventDecoder {
         return factory.createParser(body);
     }
 
+    /** A parser over a request body held in an array; it reads the array in place. */
+    public JsonParser parser(BodyBytes body) throws IOException {
+        return factory.createParser(body.array(), body.offset(), body.length());
+    }
+
     /**
      * Null when {@code body[from, to)} is one well-formed JSON value within this decoder's
      * limits, else the 400 message saying what is wrong (see {@link JsonSyntax}).

@@ -1,29 +1,44 @@
 package io.streamprocessor.transport.json;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Checks that a request body is well-formed UTF-8 (RFC 3629): no overlong forms, no encoded
  * surrogates, nothing past U+10FFFF. jackson-core's parser decodes those silently (an overlong
  * {@code C0 AF} becomes {@code /}), so bodies are checked before they are parsed. Eight ASCII
- * bytes at a time where it can; allocation-free. Stateless.
+ * bytes at a time where it can. The array form allocates nothing (the server hands it
+ * {@link BodyBytes}); the buffer form copies a buffer that has no array of its own. Stateless.
  */
 public final class Utf8Validator {
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    /** Eight bytes of an array as one long, without a bounds check per byte. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Utf8Validator() {
     }
 
     /** Index of the first byte of the first ill-formed sequence in the readable bytes, or -1 when all is well-formed. */
     public static int firstInvalid(ByteBuf buf) {
-        int i = buf.readerIndex();
-        int end = buf.writerIndex();
+        byte[] bytes = ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes(), false);
+        int at = firstInvalid(bytes, 0, buf.readableBytes());
+        return at < 0 ? -1 : buf.readerIndex() + at;
+    }
+
+    /** Index of the first byte of the first ill-formed sequence in {@code bytes[from, to)}, or -1 when all is well-formed. */
+    public static int firstInvalid(byte[] bytes, int from, int to) {
+        int i = from;
+        int end = to;
         while (i < end) {
-            if (end - i >= 8 && (buf.getLong(i) & HIGH_BITS) == 0) {
+            if (end - i >= 8 && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
                 i += 8;
                 continue;
             }
-            int b = buf.getByte(i) & 0xFF;
+            int b = bytes[i] & 0xFF;
             if (b < 0x80) {
                 i++;
                 continue;
@@ -55,12 +70,12 @@ public final class Utf8Validator {
             if (end - i <= trailing) {
                 return i;
             }
-            int second = buf.getByte(i + 1) & 0xFF;
+            int second = bytes[i + 1] & 0xFF;
             if (second < lo || second > hi) {
                 return i;
             }
             for (int k = 2; k <= trailing; k++) {
-                if ((buf.getByte(i + k) & 0xC0) != 0x80) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
                     return i;
                 }
             }
