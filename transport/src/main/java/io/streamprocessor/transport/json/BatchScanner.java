@@ -35,7 +35,6 @@ public final class BatchScanner {
             return NOT_AN_ARRAY;
         }
         i++;
-        int depth = 1;
         int count = 0;
         boolean expectElement = true;
         for (; i < end; i++) {
@@ -43,31 +42,68 @@ public final class BatchScanner {
             if (isBlank(b)) {
                 continue;
             }
-            if (depth == 1 && expectElement && b != ']') {
+            if (b == ']') {
+                return count;
+            }
+            if (b == '}') {
+                // not JSON: a stray brace where an element may start counts as one, and closes the array
+                return expectElement ? count + 1 : count;
+            }
+            if (b == ',') {
+                expectElement = true;
+                continue;
+            }
+            if (expectElement) {
                 if (++count > limit) {
                     return count;
                 }
                 expectElement = false;
             }
-            switch (b) {
-                case '"' -> i = closingQuote(bytes, i + 1, end);
-                case '[', '{' -> depth++;
-                case ']', '}' -> {
-                    depth--;
-                    if (depth == 0) {
-                        return count;
-                    }
-                }
-                case ',' -> {
-                    if (depth == 1) {
-                        expectElement = true;
-                    }
-                }
-                default -> {
-                }
+            if (b == '"') {
+                i = closingQuote(bytes, i + 1, end);
+            } else if (b == '{' || b == '[') {
+                i = closingBracket(bytes, i + 1, end);
             }
         }
         return count;
+    }
+
+    private static final byte OTHER = 0;
+    private static final byte QUOTE = 1;
+    private static final byte OPEN = 2;
+    private static final byte CLOSE = 3;
+    /** What each byte is to a nested value's skip: most bytes are nothing, one load and one test each. */
+    private static final byte[] STRUCTURE = new byte[256];
+
+    static {
+        STRUCTURE['"'] = QUOTE;
+        STRUCTURE['{'] = OPEN;
+        STRUCTURE['['] = OPEN;
+        STRUCTURE['}'] = CLOSE;
+        STRUCTURE[']'] = CLOSE;
+    }
+
+    /**
+     * The index of the bracket or brace that closes the object or array whose contents start at
+     * {@code i} (either kind closes either, as the count needs no more), or {@code end} if none
+     * does. An element's insides are skipped here: only strings and nesting matter in them.
+     */
+    private static int closingBracket(byte[] bytes, int i, int end) {
+        int depth = 1;
+        for (; i < end; i++) {
+            byte kind = STRUCTURE[bytes[i] & 0xFF];
+            if (kind == OTHER) {
+                continue;
+            }
+            if (kind == QUOTE) {
+                i = closingQuote(bytes, i + 1, end);
+            } else if (kind == OPEN) {
+                depth++;
+            } else if (--depth == 0) {
+                return i;
+            }
+        }
+        return end;
     }
 
     /**
