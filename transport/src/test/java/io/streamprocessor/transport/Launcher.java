@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,8 +32,8 @@ final class Launcher {
         try {
             Path root = Files.createTempDirectory("sp-test-journals");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try (java.util.stream.Stream<Path> all = Files.walk(root)) {
-                    all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                try (Stream<Path> all = Files.walk(root)) {
+                    all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 } catch (IOException | UncheckedIOException e) {
                     // best effort: the temporary directory is the system's to clean up then
                 }

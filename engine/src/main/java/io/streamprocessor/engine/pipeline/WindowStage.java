@@ -6,6 +6,7 @@ import io.streamprocessor.engine.stats.ThroughputMeter;
 import io.streamprocessor.engine.window.WindowStore;
 
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,7 +23,7 @@ final class WindowStage implements Stage {
      */
     final ReentrantLock lock = new ReentrantLock();
     /** How long the stage waits, at most, for a woken reader to take the lock before the stage takes it back. */
-    static final long HANDOFF_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+    static final long HANDOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     final WindowStore windows;
     final ThroughputMeter throughput = new ThroughputMeter();
     final MetricCounts metrics;

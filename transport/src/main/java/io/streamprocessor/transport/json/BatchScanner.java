@@ -1,8 +1,5 @@
 package io.streamprocessor.transport.json;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-
 /**
  * Counts the elements of a top-level JSON array without parsing them, so a batch can claim
  * all its ring slots at once before decoding. A byte-level pass that tracks strings, escapes and
@@ -17,14 +14,10 @@ public final class BatchScanner {
     }
 
     /**
-     * Number of top-level elements, {@link #NOT_AN_ARRAY}, or {@code limit + 1} as soon as there
-     * are more than {@code limit}. An empty body counts as not an array.
+     * Number of top-level elements in {@code bytes[from, to)}, {@link #NOT_AN_ARRAY}, or
+     * {@code limit + 1} as soon as there are more than {@code limit}. An empty body counts as not
+     * an array.
      */
-    public static int count(ByteBuf body, int limit) {
-        return count(ByteBufUtil.getBytes(body, body.readerIndex(), body.readableBytes(), false), 0, body.readableBytes(), limit);
-    }
-
-    /** As {@link #count(ByteBuf, int)}, over {@code bytes[from, to)}. */
     public static int count(byte[] bytes, int from, int to, int limit) {
         int i = from;
         int end = to;

@@ -13,7 +13,6 @@ import io.streamprocessor.engine.event.EventWriter;
 import io.streamprocessor.engine.event.Rejection;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Decodes JSON events with jackson-core's streaming parser straight into claimed ring slots:
@@ -60,11 +59,6 @@ public final class EventDecoder {
             .build();
         // The same limits, so that a body refused for breaking one is told which.
         this.syntax = new JsonSyntax(maxNesting, MAX_NUMBER_DIGITS, MAX_NAME_CHARS, MAX_STRING_CHARS);
-    }
-
-    /** A parser over a request body. */
-    public JsonParser parser(InputStream body) throws IOException {
-        return factory.createParser(body);
     }
 
     /** A parser over a request body held in an array; it reads the array in place. */

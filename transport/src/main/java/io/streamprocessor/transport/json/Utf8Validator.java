@@ -1,8 +1,5 @@
 package io.streamprocessor.transport.json;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -11,8 +8,8 @@ import java.nio.ByteOrder;
  * Checks that a request body is well-formed UTF-8 (RFC 3629): no overlong forms, no encoded
  * surrogates, nothing past U+10FFFF. jackson-core's parser decodes those silently (an overlong
  * {@code C0 AF} becomes {@code /}), so bodies are checked before they are parsed. Eight ASCII
- * bytes at a time where it can. The array form allocates nothing (the server hands it
- * {@link BodyBytes}); the buffer form copies a buffer that has no array of its own. Stateless.
+ * bytes at a time where it can, over the array a body is read into ({@link BodyBytes});
+ * allocation-free. Stateless.
  */
 public final class Utf8Validator {
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
@@ -20,13 +17,6 @@ public final class Utf8Validator {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Utf8Validator() {
-    }
-
-    /** Index of the first byte of the first ill-formed sequence in the readable bytes, or -1 when all is well-formed. */
-    public static int firstInvalid(ByteBuf buf) {
-        byte[] bytes = ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes(), false);
-        int at = firstInvalid(bytes, 0, buf.readableBytes());
-        return at < 0 ? -1 : buf.readerIndex() + at;
     }
 
     /** Index of the first byte of the first ill-formed sequence in {@code bytes[from, to)}, or -1 when all is well-formed. */
