@@ -54,7 +54,10 @@ public final class EventRecord {
     /** The unknown or repeated top-level field a rejection names. */
     String fieldName;
 
-    // what validation derived
+    // what validation derived; the hashes, ids and value already on the producer when prepared
+    /** Whether {@link Validator#prepare} ran: the hashes and value are set, and each id is one or {@link Interner#ABSENT}. */
+    boolean prepared;
+    long typeHash;
     byte[] generatedIdPrefix;
     long generatedIdNumber;
     int typeId;
@@ -110,6 +113,8 @@ public final class EventRecord {
         timestamp = 0L;
         rejection = null;
         fieldName = null;
+        prepared = false;
+        typeHash = 0L;
         generatedIdPrefix = null;
         generatedIdNumber = 0L;
         typeId = -1;

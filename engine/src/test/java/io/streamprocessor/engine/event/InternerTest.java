@@ -100,4 +100,59 @@ class InternerTest {
         Interner interner = new Interner(10);
         assertNotEquals(intern(interner, "web"), intern(interner, "web-1"));
     }
+
+    private static int find(Interner interner, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return interner.find(b, 0, b.length, Utf8.hash64(b, 0, b.length));
+    }
+
+    @Test
+    void findAnswersInternedNamesOnlyAndNeverInterns() {
+        Interner interner = new Interner(100);
+        assertEquals(Interner.ABSENT, find(interner, "metric"));
+        int metric = intern(interner, "metric");
+        assertEquals(metric, find(interner, "metric"));
+        assertEquals(Interner.ABSENT, find(interner, "log"));
+        assertEquals(1, interner.size());
+        byte[] buffer = "xxmetricyy".getBytes(StandardCharsets.UTF_8);
+        assertEquals(metric, interner.find(buffer, 2, 6, Utf8.hash64(buffer, 2, 6)));
+    }
+
+    @Test
+    void findFromAnotherThreadWhileTheTableGrowsAnswersTheRightIdOrNone() throws Exception {
+        int n = 20_000;
+        Interner interner = new Interner(n);
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = "source-" + i + "-" + "x".repeat(i % 40);
+        }
+        java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong found = new java.util.concurrent.atomic.AtomicLong();
+        Thread reader = new Thread(() -> {
+            java.util.Random random = new java.util.Random(7);
+            while (writing.get() && wrong.get() == null) {
+                String name = names[random.nextInt(n)];
+                int id = find(interner, name);
+                if (id >= 0) {
+                    found.incrementAndGet();
+                    if (!name.equals(interner.name(id))) {
+                        wrong.set(name + " found as id " + id + ", which is " + interner.name(id));
+                    }
+                } else if (id != Interner.ABSENT) {
+                    wrong.set(name + " answered " + id);
+                }
+            }
+        });
+        reader.start();
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, intern(interner, names[i]));
+        }
+        writing.set(false);
+        reader.join();
+        assertEquals(null, wrong.get());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i, find(interner, names[i]));
+        }
+    }
 }

@@ -366,4 +366,53 @@ class ValidatorTest {
         assertNull(view.id());
         assertEquals(-1, view.typeId());
     }
+
+    /** Writes the i-th event of a mix: known and new names, with and without a value, valid or not. */
+    private static void writeMixed(EventRecord record, int i) {
+        EventWriter w = record.begin(RECEIVED_AT).type("type-" + (i % 7)).source("src-" + (i * 31 % 50));
+        if (i % 11 == 3) {
+            w = record.begin(RECEIVED_AT).source("src-1"); // no type
+        }
+        if (i % 13 == 5) {
+            w.timestamp(-1);
+        }
+        if (i % 5 != 4) {
+            JsonTape.write(w.data(), "{\"value\":" + (i * 1.5) + "}");
+        } else if (i % 10 == 9) {
+            JsonTape.write(w.data(), "[1]");
+        }
+    }
+
+    @Test
+    void anEventPreparedOnTheProducerValidatesExactlyAsOneThatWasNot() {
+        Interner otherTypes = new Interner(100);
+        Interner otherSources = new Interner(100);
+        Validator unprepared = new Validator(otherTypes, otherSources, SKEW, 16, 256, false, "gen-");
+        EventRecord plain = new EventRecord(FieldPath.of("value"), 4096, 65536);
+        int preparedHits = 0;
+        for (int i = 0; i < 400; i++) {
+            writeMixed(slot, i);
+            validator.prepare(slot);
+            if (slot.typeId >= 0) {
+                preparedHits++;
+            }
+            boolean accepted = validator.validate(slot, NOW, i);
+            writeMixed(plain, i);
+            assertEquals(unprepared.validate(plain, NOW, i), accepted, "event " + i);
+            assertEquals(plain.rejection(), slot.rejection(), "event " + i);
+            if (accepted) {
+                assertEquals(plain.typeId, slot.typeId, "event " + i);
+                assertEquals(plain.sourceId, slot.sourceId, "event " + i);
+                assertEquals(view.type(), plain.view().type(), "event " + i);
+                assertEquals(view.source(), plain.view().source(), "event " + i);
+                assertEquals(plain.sourceHash, slot.sourceHash, "event " + i);
+                assertEquals(plain.hasValue, slot.hasValue, "event " + i);
+                assertEquals(plain.value, slot.value, "event " + i);
+            }
+        }
+        // most events named a type interned by an earlier one: the producer found its id
+        assertTrue(preparedHits > 300, "prepared ids: " + preparedHits);
+        assertEquals(otherTypes.size(), types.size());
+        assertEquals(otherSources.size(), sources.size());
+    }
 }
