@@ -51,8 +51,21 @@ public final class LatencyRecorder {
 
     /** Writer only. */
     public void recordNanos(long nanos) {
+        recorder.recordValue(micros(nanos));
+    }
+
+    /**
+     * Writer only: {@code count} values of {@code micros} (as {@link #micros} gives) at once. A run
+     * of events with the same latency costs one recording, not one each.
+     */
+    public void recordMicros(long micros, long count) {
+        recorder.recordValueWithCount(micros, count);
+    }
+
+    /** What a latency of {@code nanos} is recorded as: whole microseconds, clamped to the histogram's range. */
+    public static long micros(long nanos) {
         long micros = nanos / 1000;
-        recorder.recordValue(micros < 0 ? 0 : Math.min(micros, HIGHEST_MICROS));
+        return micros < 0 ? 0 : Math.min(micros, HIGHEST_MICROS);
     }
 
     /**

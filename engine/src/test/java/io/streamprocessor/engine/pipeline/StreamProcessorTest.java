@@ -197,6 +197,33 @@ class StreamProcessorTest {
         assertFalse(in.claim(1, null), "a closed processor takes nothing");
     }
 
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void everyEventIsTimedOnceAndEveryReadSeesTheLatenciesOfWhatItWaitedFor(Topology topology) throws Exception {
+        try (StreamProcessor p = StreamProcessor.builder().topology(topology).build().start()) {
+            Ingestor in = p.newIngestor();
+            long timed = 0;
+            for (int size : new int[] {100, 37, 1, 250}) {
+                Events.Request r = new Events.Request();
+                assertTrue(in.claim(size, r));
+                for (int j = 0; j < size; j++) {
+                    write(in.slot(j), "metric", "s-" + j, T0 + j, (double) j);
+                }
+                in.publish();
+                r.await();
+                timed += size;
+                assertEquals(timed, p.stats(StreamProcessor.ReadAfter.COMPLETED).recent().count());
+            }
+            // fire-and-forget events are timed too, once processed
+            assertTrue(in.claim(5, null));
+            for (int j = 0; j < 5; j++) {
+                write(in.slot(j), "log", "s", T0, null);
+            }
+            in.publish();
+            assertEquals(timed + 5, p.stats().recent().count());
+        }
+    }
+
     @Test
     void queriesSeeEverythingPublishedBeforeThem() {
         try (StreamProcessor p = StreamProcessor.builder().build().start()) {
