@@ -54,10 +54,7 @@ public final class EventRecord {
     /** The unknown or repeated top-level field a rejection names. */
     String fieldName;
 
-    // what validation derived; the hashes, ids and value already on the producer when prepared
-    /** Whether {@link Validator#prepare} ran: the hashes and value are set, and each id is one or {@link Interner#ABSENT}. */
-    boolean prepared;
-    long typeHash;
+    // what validation derived
     byte[] generatedIdPrefix;
     long generatedIdNumber;
     int typeId;
@@ -113,8 +110,6 @@ public final class EventRecord {
         timestamp = 0L;
         rejection = null;
         fieldName = null;
-        prepared = false;
-        typeHash = 0L;
         generatedIdPrefix = null;
         generatedIdNumber = 0L;
         typeId = -1;

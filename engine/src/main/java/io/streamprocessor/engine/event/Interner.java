@@ -1,7 +1,5 @@
 package io.streamprocessor.engine.event;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -12,20 +10,13 @@ import java.util.Arrays;
  *
  * <p>Concurrency: single writer ({@link #intern}); {@link #name} may be read from other threads
  * for ids they learnt through a happens-before edge from the writer (a ring sequence or a lock).
- * {@link #find} may be called by any thread at any time: each slot of the table is published with
- * release semantics after the entry it points to is complete, and a grown table only after it is
- * filled, so a reader finds a complete entry or none (never a wrong one) and may miss only
- * names interned a moment ago.
  */
 public final class Interner {
     /** Id answered once the table is full. */
     public static final int OVERFLOW = -1;
-    /** What {@link #find} answers for a name not interned (yet). */
-    public static final int ABSENT = -2;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final int maxEntries;
-    private volatile int[] table = new int[64]; // id + 1, 0 = empty
+    private int[] table = new int[64]; // id + 1, 0 = empty
     private long[] hashes = new long[32];
     private int[] offsets = new int[32];
     private int[] lengths = new int[32];
@@ -40,7 +31,6 @@ public final class Interner {
 
     /** The id of the given bytes, interning them if new and there is room; {@link #OVERFLOW} otherwise. */
     public int intern(byte[] bytes, int offset, int length, long hash) {
-        int[] table = this.table;
         int mask = table.length - 1;
         int i = (int) hash & mask;
         while (true) {
@@ -59,50 +49,20 @@ public final class Interner {
             return OVERFLOW;
         }
         int id = add(bytes, offset, length, hash);
-        SLOT.setRelease(table, i, id + 1);
+        table[i] = id + 1;
         if (size * 2 > table.length) {
             rehash();
         }
         return id;
     }
 
-    /**
-     * Any thread: the id of the given bytes if they are interned, else {@link #ABSENT}. Never
-     * interns; allocates nothing.
-     */
-    public int find(byte[] bytes, int offset, int length, long hash) {
-        int[] table = this.table;
-        int mask = table.length - 1;
-        int i = (int) hash & mask;
-        while (true) {
-            int entry = (int) SLOT.getAcquire(table, i);
-            if (entry == 0) {
-                return ABSENT;
-            }
-            int id = entry - 1;
-            // the entry's arrays were written before the slot was released: these reads see them
-            if (hashes[id] == hash && lengths[id] == length) {
-                int at = offsets[id];
-                if (Arrays.equals(arena, at, at + length, bytes, offset, offset + length)) {
-                    return id;
-                }
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
     private int add(byte[] bytes, int offset, int length, long hash) {
         int id = size;
         if (id == hashes.length) {
             int capacity = id * 2;
-            long[] grownHashes = Arrays.copyOf(hashes, capacity);
-            int[] grownOffsets = Arrays.copyOf(offsets, capacity);
-            int[] grownLengths = Arrays.copyOf(lengths, capacity);
-            // a concurrent find may read the new arrays before its slot's release: filled first
-            VarHandle.releaseFence();
-            hashes = grownHashes;
-            offsets = grownOffsets;
-            lengths = grownLengths;
+            hashes = Arrays.copyOf(hashes, capacity);
+            offsets = Arrays.copyOf(offsets, capacity);
+            lengths = Arrays.copyOf(lengths, capacity);
             String[] grown = Arrays.copyOf(names, capacity);
             grown[id] = new String(bytes, offset, length, StandardCharsets.UTF_8);
             names = grown;
@@ -110,9 +70,7 @@ public final class Interner {
             names[id] = new String(bytes, offset, length, StandardCharsets.UTF_8);
         }
         if (arenaSize + length > arena.length) {
-            byte[] grownArena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaSize + length));
-            VarHandle.releaseFence();
-            arena = grownArena;
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaSize + length));
         }
         System.arraycopy(bytes, offset, arena, arenaSize, length);
         hashes[id] = hash;
@@ -133,7 +91,7 @@ public final class Interner {
             }
             grown[i] = id + 1;
         }
-        table = grown; // volatile: a reader that sees the grown table sees it filled
+        table = grown;
     }
 
     /** The text of an interned id. */

@@ -126,54 +126,17 @@ public final class Validator {
         intern(e);
     }
 
-    /**
-     * Any producer thread, once the event is written and before it is published: derives what
-     * validation would, while the event is still in the producer's cache. The hashes of type and
-     * source, their ids when they are interned already ({@link Interner#find}), and the value.
-     * The stage that validates the event then interns only names it has not seen, and reads
-     * neither the text nor the data to do so. An event with a rejection, or without a type or a
-     * source to hash, is left as it is: validation rejects it. Does not change whether or why the
-     * event is valid.
-     */
-    public void prepare(EventRecord e) {
-        if (e.rejection != null || e.typeOff < 0 || e.sourceOff < 0) {
-            return;
-        }
+    private void intern(EventRecord e) {
         byte[] text = e.text;
         long typeHash = Utf8.hash64(text, e.typeOff, e.typeLen);
-        int typeId = types.find(text, e.typeOff, e.typeLen, typeHash);
-        long sourceHash = Utf8.hash64(text, e.sourceOff, e.sourceLen);
-        int sourceId = sources.find(text, e.sourceOff, e.sourceLen, sourceHash);
-        e.typeHash = typeHash;
+        int typeId = types.intern(text, e.typeOff, e.typeLen, typeHash);
         e.typeId = typeId;
         e.typeName = typeId >= 0 ? types.name(typeId) : null;
+        long sourceHash = Utf8.hash64(text, e.sourceOff, e.sourceLen);
+        int sourceId = sources.intern(text, e.sourceOff, e.sourceLen, sourceHash);
         e.sourceHash = sourceHash;
         e.sourceId = sourceId;
         e.sourceName = sourceId >= 0 ? sources.name(sourceId) : null;
-        DataTape d = e.data;
-        if (!d.overflowed() && !d.malformed()) {
-            e.refreshValue();
-        }
-        e.prepared = true;
-    }
-
-    private void intern(EventRecord e) {
-        if (!e.prepared) {
-            e.typeHash = Utf8.hash64(e.text, e.typeOff, e.typeLen);
-            e.typeId = Interner.ABSENT;
-            e.sourceHash = Utf8.hash64(e.text, e.sourceOff, e.sourceLen);
-            e.sourceId = Interner.ABSENT;
-            e.refreshValue();
-        }
-        if (e.typeId == Interner.ABSENT) {
-            int typeId = types.intern(e.text, e.typeOff, e.typeLen, e.typeHash);
-            e.typeId = typeId;
-            e.typeName = typeId >= 0 ? types.name(typeId) : null;
-        }
-        if (e.sourceId == Interner.ABSENT) {
-            int sourceId = sources.intern(e.text, e.sourceOff, e.sourceLen, e.sourceHash);
-            e.sourceId = sourceId;
-            e.sourceName = sourceId >= 0 ? sources.name(sourceId) : null;
-        }
+        e.refreshValue();
     }
 }

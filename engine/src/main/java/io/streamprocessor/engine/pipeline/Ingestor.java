@@ -3,7 +3,6 @@ package io.streamprocessor.engine.pipeline;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.streamprocessor.engine.event.EventWriter;
-import io.streamprocessor.engine.event.Validator;
 
 import java.time.Clock;
 
@@ -26,18 +25,16 @@ public final class Ingestor {
     private final RingBuffer<Slot> ring;
     private final StreamProcessor processor;
     private final Clock clock;
-    private final Validator validator;
     private long lo;
     private long hi = -1;
     private int claimed;
     private static final String FULL = "pipeline full, retry later";
     private String refusal;
 
-    Ingestor(RingBuffer<Slot> ring, StreamProcessor processor, Clock clock, Validator validator) {
+    Ingestor(RingBuffer<Slot> ring, StreamProcessor processor, Clock clock) {
         this.ring = ring;
         this.processor = processor;
         this.clock = clock;
-        this.validator = validator;
     }
 
     /**
@@ -114,16 +111,10 @@ public final class Ingestor {
         return claimed;
     }
 
-    /**
-     * Publishes the claimed slots to the stages, after deriving on this thread what validation
-     * needs from each event while it is still in this core's cache ({@link Validator#prepare}).
-     */
+    /** Publishes the claimed slots to the stages. */
     public void publish() {
         if (claimed == 0) {
             return;
-        }
-        for (long s = lo; s <= hi; s++) {
-            validator.prepare(ring.get(s).event);
         }
         claimed = 0;
         ring.publish(lo, hi);

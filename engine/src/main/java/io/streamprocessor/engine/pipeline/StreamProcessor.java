@@ -383,7 +383,7 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** A new producer handle; give each producing thread its own. */
     public Ingestor newIngestor() {
-        return new Ingestor(ring, this, settings.clock(), validator);
+        return new Ingestor(ring, this, settings.clock());
     }
 
     public ProcessorSettings settings() {
