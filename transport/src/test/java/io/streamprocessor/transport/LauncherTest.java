@@ -103,8 +103,8 @@ class LauncherTest {
         String line = problem(Launcher.run("--processor.ring-size", "1048576"), 2);
         assertTrue(line.startsWith("stream-processor: flag --processor.ring-size: processor.ring-size: 1048576 slots "
             + "need about " + needMiB + " MiB of heap, more than half of the heap limit of "), line);
-        assertTrue(line.endsWith("; allowed: at most 65536 slots with this heap, or a larger heap: -Xmx4g or more "
-            + "(for bin/stream-processor: JAVA_OPTS=\"-Xmx4g\")"), line);
+        assertTrue(line.endsWith("; allowed: at most 131072 slots with this heap, or a larger heap: -Xmx2g or more "
+            + "(for bin/stream-processor: JAVA_OPTS=\"-Xmx2g\")"), line);
     }
 
     @Test

@@ -30,11 +30,18 @@ public final class DataTape {
     public static final byte FALSE = 10;
     public static final byte NULL = 11;
 
-    private static final int INITIAL_TOKENS = 32;
-    private static final int INITIAL_ARENA = 256;
+    /**
+     * Room for a typical event's data (up to seven members, 128 bytes of names and strings) without
+     * growing. Every slot of the ring starts with these, so they are most of the ring's memory:
+     * halved from 32 tokens and 256 bytes, the server's heap after start-up went from 35 to 27 MB.
+     * A slot keeps what it grew to (up to the retained bounds), so growing happens once per slot.
+     */
+    private static final int INITIAL_TOKENS = 16;
+    private static final int INITIAL_ARENA = 128;
     private static final int RETAIN_TOKENS = 4096;
     private static final int RETAIN_ARENA = 64 * 1024;
     private static final int MAX_OPEN_CONTAINERS = 64;
+    private static final int INITIAL_OPEN_CONTAINERS = 8;
 
     private final int maxTokens;
     private final int maxArenaBytes;
@@ -51,7 +58,8 @@ public final class DataTape {
     private byte[] arena = new byte[INITIAL_ARENA];
     private int arenaSize;
 
-    private final int[] open = new int[MAX_OPEN_CONTAINERS];
+    /** The containers open while writing, innermost last; grows up to {@link #MAX_OPEN_CONTAINERS}. */
+    private int[] open = new int[INITIAL_OPEN_CONTAINERS];
     private int openCount;
     private int maxDepth;
     private int fieldCount;
@@ -670,9 +678,12 @@ public final class DataTape {
     private void open(byte k) {
         int at = token(k);
         if (at >= 0) {
-            if (openCount == MAX_OPEN_CONTAINERS) {
-                overflow = true;
-                return;
+            if (openCount == open.length) {
+                if (openCount == MAX_OPEN_CONTAINERS) {
+                    overflow = true;
+                    return;
+                }
+                open = Arrays.copyOf(open, Math.min(MAX_OPEN_CONTAINERS, 2 * openCount));
             }
             open[openCount++] = at;
             if (openCount > maxDepth) {

@@ -22,7 +22,7 @@ public final class EventRecord {
     static final int MAX_TYPE_CHARS = 128;
     static final int MAX_SOURCE_CHARS = 256;
     static final int MAX_ID_CHARS = 256;
-    private static final int INITIAL_TEXT = 128;
+    private static final int INITIAL_TEXT = 64;
 
     final FieldPath valuePath;
     final DataTape data;
