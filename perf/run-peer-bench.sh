@@ -2,11 +2,12 @@
 # Issue 12's peer workload: the engine through its public embedding API (every topology, journal
 # off) against a plain single-threaded per-window loop, at W/S 1, 6 and 60, interleaved in one JVM.
 # Every engine run is checked against the loop's windows (exit 1 on a difference). Prints the
-# table that perf/RESULTS.md records (events/s, bytes/event, ratio to the loop, N) on stdout,
+# table that perf/RESULTS.md records (events/s, bytes/event, ratio to the loop, N, CPU time per
+# event of all threads and of the stage threads) on stdout,
 # and keeps it with the load average in perf/results/peer.log. A few minutes on 2 cores.
 #
-#   perf/run-peer-bench.sh                                  # 5 M events; the loop 1 M at W/S 60
-#   perf/run-peer-bench.sh --events 2000000 --warmup-events 500000
+#   perf/run-peer-bench.sh                                  # 5 M events; the loop 1 M at W/S 60; about 6 minutes
+#   perf/run-peer-bench.sh --events 2000000 --warmup-events 500000 --ring-size 1024
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -ntp -o -DskipTests package -pl perf -am

@@ -16,11 +16,18 @@ import java.util.List;
  * spinning (yielding) while the ring is full.
  */
 public final class PeerEngineRun {
+    /** The processor's default ring size. */
+    public static final int DEFAULT_RING = StreamProcessor.builder().settings().ringSize();
     /** Slots claimed and published at a time. */
     public static final int BATCH = 64;
 
-    /** What one run produced: the windows and the measured cost (bytes by all threads, and by the producer alone). */
-    public record Result(List<WindowResult> windows, long nanos, long allocatedBytes, long producerBytes) {
+    /**
+     * What one run produced: the windows and the measured cost: bytes allocated and CPU time, by
+     * all threads and by the producer alone (whose CPU time includes its yielding while the ring
+     * is full).
+     */
+    public record Result(List<WindowResult> windows, long nanos, long allocatedBytes, long producerBytes,
+                         long cpuNanos, long producerCpuNanos) {
     }
 
     private PeerEngineRun() {
@@ -28,18 +35,25 @@ public final class PeerEngineRun {
 
     /**
      * Ingests events {@code 0 .. n-1} into a fresh processor with 60 s windows sliding by
-     * {@code slideMillis} and queries all windows; the time and the bytes allocated by every
-     * thread of the JVM cover the ingestion and the query, not the processor's start and close.
+     * {@code slideMillis} and queries all windows; the time, and the bytes allocated and CPU time
+     * spent by every thread of the JVM, cover the ingestion and the query, not the processor's
+     * start and close.
      */
     public static Result run(Topology topology, long slideMillis, long n) {
+        return run(topology, slideMillis, n, DEFAULT_RING);
+    }
+
+    /** As {@link #run(Topology, long, long)}, with a ring of {@code ringSize} slots (a power of two). */
+    public static Result run(Topology topology, long slideMillis, long n, int ringSize) {
         long size = 60_000;
         try (StreamProcessor p = StreamProcessor.builder()
                 .topology(topology)
+                .ringSize(ringSize)
                 .window(Duration.ofMillis(size), Duration.ofMillis(slideMillis))
                 .retention(Duration.ofMillis(PeerWorkload.spanMillis(n) + size))
                 .build().start()) {
             Ingestor in = p.newIngestor();
-            Allocation allocation = Allocation.start();
+            ThreadCost cost = ThreadCost.start();
             long t0 = System.nanoTime();
             long i = 0;
             while (i < n) {
@@ -56,13 +70,15 @@ public final class PeerEngineRun {
             }
             List<WindowResult> windows = p.aggregations();
             long nanos = System.nanoTime() - t0;
-            long bytes = allocation.bytes();
-            long producerBytes = allocation.bytes(Thread.currentThread().getId());
+            long bytes = cost.bytes();
+            long producerBytes = cost.bytes(Thread.currentThread().getId());
+            long cpu = cost.cpuNanos();
+            long producerCpu = cost.cpuNanos(Thread.currentThread().getId());
             long processed = p.stats().totalProcessed();
             if (processed != n) {
                 throw new IllegalStateException(topology + ": the engine processed " + processed + " of " + n + " events");
             }
-            return new Result(windows, nanos, bytes, producerBytes);
+            return new Result(windows, nanos, bytes, producerBytes, cpu, producerCpu);
         }
     }
 }
