@@ -40,6 +40,7 @@ public final class MemoryBench {
         CONFIGS.put("g1-128", "-Xms32m -Xmx128m -XX:+UseG1GC|");
         CONFIGS.put("parallel-128", "-Xms32m -Xmx128m -XX:+UseParallelGC|");
         CONFIGS.put("serial-128", "-Xms32m -Xmx128m -XX:+UseSerialGC|");
+        CONFIGS.put("serial-64", "-Xms32m -Xmx64m -XX:+UseSerialGC|");
         CONFIGS.put("serial-96-ring-8192", "-Xms32m -Xmx96m -XX:+UseSerialGC|--processor.ring-size 8192 --server.max-batch-events 8192");
     }
 
