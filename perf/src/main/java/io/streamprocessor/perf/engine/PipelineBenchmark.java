@@ -1,5 +1,6 @@
 package io.streamprocessor.perf.engine;
 
+import io.streamprocessor.perf.TempDirs;
 import io.streamprocessor.engine.journal.JournalSettings;
 import io.streamprocessor.engine.pipeline.Ingestor;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
@@ -155,8 +156,8 @@ public class PipelineBenchmark {
         StatsSnapshot s = processor.stats();
         processor.close();
         if (journalDir != null) {
-            try (var files = Files.walk(journalDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            try {
+                TempDirs.deleteTree(journalDir);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

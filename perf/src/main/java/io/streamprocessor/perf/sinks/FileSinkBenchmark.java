@@ -1,5 +1,6 @@
 package io.streamprocessor.perf.sinks;
 
+import io.streamprocessor.perf.TempDirs;
 import io.streamprocessor.connectors.BufferedSink;
 import io.streamprocessor.connectors.file.FileSink;
 import io.streamprocessor.connectors.file.FileSinkSettings;
@@ -26,7 +27,6 @@ import org.openjdk.jmh.annotations.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -85,7 +85,7 @@ public class FileSinkBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        deleteTree(DIR);
+        TempDirs.deleteTree(DIR);
         for (int i = 0; i < sources.length; i++) {
             sources[i] = ("web-" + (i / 16) + "-node-" + i).toCharArray();
         }
@@ -163,18 +163,7 @@ public class FileSinkBenchmark {
                 + s.totalProcessed() + (file == null ? "" : ", written " + file.status().written() + ", dropped "
                 + file.status().dropped()));
         }
-        deleteTree(DIR);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        TempDirs.deleteTree(DIR);
     }
 
     private static char[][] chars(String... words) {

@@ -1,5 +1,6 @@
 package io.streamprocessor.perf.sinks;
 
+import io.streamprocessor.perf.TempDirs;
 import io.streamprocessor.connectors.BufferSettings;
 import io.streamprocessor.connectors.BufferedSink;
 import io.streamprocessor.connectors.postgres.PostgresSink;
@@ -89,9 +90,7 @@ public final class PostgresSinkBenchmark {
         } finally {
             if (embedded != null) {
                 embedded.close();
-                try (var files = Files.walk(dir)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                TempDirs.deleteTree(dir);
             }
         }
     }
