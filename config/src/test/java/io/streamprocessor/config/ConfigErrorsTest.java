@@ -234,7 +234,7 @@ class ConfigErrorsTest {
             + "-Xmx2g or more (for bin/stream-processor: JAVA_OPTS=\"-Xmx2g\")",
             message(new String[] {"--processor.ring-size", "1048576"}, Map.of(), heap));
         assertTrue(message(new String[0], Map.of(), 16L << 20).startsWith("processor.ring-size: 16384 (the default) "
-            + "slots need about 15 MiB of heap, more than half of the heap limit of 16 MiB; allowed: at most 8192 "
+            + "slots need about 13 MiB of heap, more than half of the heap limit of 16 MiB; allowed: at most 8192 "
             + "slots with this heap, or a larger heap: -Xmx1g"));
         assertEquals(131072, Config.load(new String[] {"--processor.ring-size", "131072"}, Map.of(), heap)
             .settings().get(Options.RING_SIZE), "a ring of up to half the heap is fine");

@@ -63,12 +63,11 @@ public record ProcessorSettings(
     /**
      * Heap one ring slot takes before any event has been written into it, in bytes: the
      * {@code Slot}, its {@code EventRecord} with its flyweights and text arena (64 bytes), its {@code DataTape} object with
-     * the tape's initial arrays (16 tokens of kind, ref, len and bits; a 128-byte string arena; an
-     * 8-entry container stack), and the ring's reference to the slot. Measured on a 64-bit JVM
+     * the tape's initial arrays (16 tokens of two longs each; a 128-byte string arena), and the ring's reference to the slot. Measured on a 64-bit JVM
      * with compressed references by {@code ProcessorSettingsTest}. Slots grow with the events
      * they carry, so this is the least a ring needs, not the most.
      */
-    public static final long EMPTY_SLOT_BYTES = 960;
+    public static final long EMPTY_SLOT_BYTES = 832;
 
     /** The heap a ring of {@code slots} empty slots takes, in bytes ({@link #EMPTY_SLOT_BYTES} each). */
     public static long ringHeapBytes(int slots) {
