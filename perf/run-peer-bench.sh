@@ -8,6 +8,10 @@
 #
 #   perf/run-peer-bench.sh                                  # 5 M events; the loop 1 M at W/S 60; about 6 minutes
 #   perf/run-peer-bench.sh --events 2000000 --warmup-events 500000 --ring-size 1024
+#   PEER_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC" perf/run-peer-bench.sh   # another collector
+#
+# The JVM runs the launcher's collector (serial) by default: under G1 the engine ran about a
+# third slower in the same run while the plain loop did not change (perf/RESULTS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -ntp -o -DskipTests package -pl perf -am
@@ -15,5 +19,5 @@ mvn -q -B -ntp -o -DskipTests package -pl perf -am
 out=perf/results
 mkdir -p "$out"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-java -Xms2g -Xmx2g -cp perf/target/benchmarks.jar io.streamprocessor.perf.engine.PeerBench "$@" | tee "$out/peer.log"
+java ${PEER_JAVA_OPTS:--Xms2g -Xmx2g -XX:+UseSerialGC} -cp perf/target/benchmarks.jar io.streamprocessor.perf.engine.PeerBench "$@" | tee "$out/peer.log"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -184,6 +184,7 @@ public final class WindowStore {
             return Collections.emptyList();
         }
         if (q.limit() == Integer.MAX_VALUE) {
+            rebuildClosedRun(lo, Math.min(hi, oldestOpen - 1), types);
             List<WindowResult> results = new ArrayList<>((int) (hi - lo + 1));
             for (long k = lo; k <= hi; k++) {
                 add(results, k, types);
@@ -344,12 +345,64 @@ public final class WindowStore {
         if (!sourceIndex.counts(end) || !allExact(k, end)) {
             return mergeWindow(k, types);
         }
-        long distinct = sourceIndex.count(k, end);
+        return withDistinct(k, sourceIndex.count(k, end), types);
+    }
+
+    /**
+     * Rebuilds, in one ascending sweep, the stale windows from {@code lo} to {@code hi} (none
+     * holding the newest pane) whose distinct sources the index does not count: the ones a
+     * query that rebuilds everything (the first one, or one after a long pause) would otherwise
+     * merge from all their panes, source sets included, one window at a time. Their distinct
+     * sources come from a {@link SlidingSources}, which reads each pane's sources about twice
+     * instead of W/S times; the rest of each window is merged from its panes as always, and a
+     * window the sliding count cannot count exactly is merged whole. Same results as
+     * {@link #rebuildClosed}. Nothing to gain with one such window or one pane per window.
+     */
+    private void rebuildClosedRun(long lo, long hi, Interner types) {
+        if (panesPerWindow == 1) {
+            return;
+        }
+        int candidates = 0;
+        for (long k = lo; k <= hi && candidates < 2; k++) {
+            if (needsFullMerge(k)) {
+                candidates++;
+            }
+        }
+        if (candidates < 2) {
+            return;
+        }
+        SlidingSources sliding = new SlidingSources(panesPerWindow, 2 * exactSourceLimit);
+        for (long k = lo; k <= hi; k++) {
+            if (!needsFullMerge(k)) {
+                continue;
+            }
+            sliding.moveTo(k, this::sourcesOf);
+            Pane pane = startPane(k);
+            pane.window = sliding.exact() ? withDistinct(k, sliding.count(), types) : mergeWindow(k, types);
+            pane.windowCurrent = true;
+        }
+    }
+
+    /** Whether window k is stale and {@link #rebuildClosed} would merge it whole: the index does not count it. */
+    private boolean needsFullMerge(long k) {
+        return !startPane(k).windowCurrent && !sourceIndex.counts(k + panesPerWindow - 1);
+    }
+
+    private DistinctCounter sourcesOf(long p) {
+        Pane pane = existing(p);
+        return pane == null ? null : pane.sources;
+    }
+
+    /**
+     * Window k merged from its panes, given its exact distinct source count; merged whole
+     * instead when that count is past the exact limit. Null when it holds no event.
+     */
+    private WindowResult withDistinct(long k, long distinct, Interner types) {
         if (distinct > exactSourceLimit) {
             return mergeWindow(k, types);
         }
         PaneMerge merge = null;
-        for (long p = end; p >= k; p--) {
+        for (long p = k + panesPerWindow - 1; p >= k; p--) {
             Pane pane = existing(p);
             if (pane != null) {
                 if (merge == null) {

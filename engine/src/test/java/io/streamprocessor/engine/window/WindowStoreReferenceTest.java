@@ -108,6 +108,25 @@ class WindowStoreReferenceTest {
             + MASTER_SEED + ": the streams should often produce " + what + "; saw " + seen));
     }
 
+    /**
+     * Queries only every 100 to 400 events, so that most windows are rebuilt together in one
+     * query, as the first query after start-up or after a long pause does; there the distinct
+     * sources of the windows the index does not count are counted by sliding from window to
+     * window ({@link SlidingSources}) instead of merged per window, and must be exactly what the
+     * merge of every pane gives: W/S from 2 to 60, with sources past the exact limit in some
+     * panes and windows (tight limits) and without (generous ones).
+     */
+    @Test
+    void queriesAfterLongPausesRebuildEveryWindowAsAMergeWould() {
+        Random seeds = new Random(MASTER_SEED + 5);
+        for (int trial = 0; trial < 60; trial++) {
+            long seed = seeds.nextLong();
+            Random gaps = new Random(seed);
+            runTrial(seed, 2 + trial % 59, trial % 2 == 0 ? Limits.GENEROUS : Limits.tight(new Random(seed)),
+                () -> 100 + gaps.nextInt(300));
+        }
+    }
+
     @Test
     void groupedQueriesMatchTheReference() {
         // the other tests run grouped queries too; these check that they met every case often
