@@ -1,0 +1,68 @@
+package io.streamprocessor.perf.engine;
+
+import io.streamprocessor.engine.pipeline.Topology;
+
+import java.util.Arrays;
+
+/**
+ * One configuration of the peer workload ({@link PeerEngineRun}) run again and again in one JVM,
+ * for comparing two builds of the engine: it prints every run's rate and CPU time per event,
+ * then the median rate of the second half of the runs (the first half warms the JIT up). It
+ * checks nothing against the loop ({@link PeerBench} does); it only uses the engine's public
+ * API, so it runs unchanged against another build put first on the class path:
+ *
+ * <pre>
+ * java -Xms2g -Xmx2g -XX:+UseSerialGC -cp other-build.jar:perf/target/benchmarks.jar \
+ *     io.streamprocessor.perf.engine.PeerRepeat [--topology SINGLE] [--ws 1] [--events 3000000] [--runs 10]
+ * </pre>
+ */
+public final class PeerRepeat {
+    private PeerRepeat() {
+    }
+
+    public static void main(String[] args) {
+        Topology topology = Topology.SINGLE;
+        long ws = 1;
+        long events = 3_000_000;
+        int runs = 10;
+        for (int a = 0; a < args.length; a += 2) {
+            if (a + 1 >= args.length) {
+                usage("option " + args[a] + " needs a value");
+            }
+            String v = args[a + 1];
+            try {
+                switch (args[a]) {
+                    case "--topology" -> topology = Topology.valueOf(v.toUpperCase().replace('-', '_'));
+                    case "--ws" -> ws = Long.parseLong(v);
+                    case "--events" -> events = Long.parseLong(v);
+                    case "--runs" -> runs = Integer.parseInt(v);
+                    default -> usage("unknown option " + args[a]);
+                }
+            } catch (IllegalArgumentException e) {
+                usage(args[a] + ": not a valid value: " + v);
+            }
+        }
+        if (ws < 1 || 60 % ws != 0 || events < 1 || runs < 2) {
+            usage("--ws must divide 60, --events be positive and --runs at least 2");
+        }
+        long slideMillis = 60_000 / ws;
+        double[] rates = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            PeerEngineRun.Result result = PeerEngineRun.run(topology, slideMillis, events);
+            rates[r] = events * 1e9 / result.nanos();
+            System.out.printf("run %2d: %,13.0f events/s, CPU %,6.0f ns/event (producer %,6.0f)%n", r + 1, rates[r],
+                (double) result.cpuNanos() / events, (double) result.producerCpuNanos() / events);
+        }
+        double[] measured = Arrays.copyOfRange(rates, runs / 2, runs);
+        Arrays.sort(measured);
+        int m = measured.length;
+        double median = m % 2 == 1 ? measured[m / 2] : (measured[m / 2 - 1] + measured[m / 2]) / 2;
+        System.out.printf("%s W/S %d: median of runs %d-%d: %,.0f events/s%n", topology, ws, runs / 2 + 1, runs, median);
+    }
+
+    private static void usage(String problem) {
+        System.err.println("peer repeat: " + problem);
+        System.err.println("usage: PeerRepeat [--topology SINGLE] [--ws 1] [--events 3000000] [--runs 10]");
+        System.exit(2);
+    }
+}
