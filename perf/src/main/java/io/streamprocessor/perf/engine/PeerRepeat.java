@@ -7,13 +7,15 @@ import java.util.Arrays;
 /**
  * One configuration of the peer workload ({@link PeerEngineRun}) run again and again in one JVM,
  * for comparing two builds of the engine: it prints every run's rate and CPU time per event,
- * then the median rate of the second half of the runs (the first half warms the JIT up). It
- * checks nothing against the loop ({@link PeerBench} does); it only uses the engine's public
- * API, so it runs unchanged against another build put first on the class path:
+ * then the median rate of the second half of the runs (the first half warms the JIT up). With
+ * {@code --topology loop} it runs the plain loop ({@link PeerLoop}) instead, for the same
+ * comparison of JVM flags. It checks nothing against the loop ({@link PeerBench} does); it only
+ * uses the engine's public API, so it runs unchanged against another build put first on the
+ * class path:
  *
  * <pre>
  * java -Xms2g -Xmx2g -XX:+UseSerialGC -cp other-build.jar:perf/target/benchmarks.jar \
- *     io.streamprocessor.perf.engine.PeerRepeat [--topology SINGLE] [--ws 1] [--events 3000000] [--runs 10]
+ *     io.streamprocessor.perf.engine.PeerRepeat [--topology SINGLE|loop] [--ws 1] [--events 3000000] [--runs 10]
  * </pre>
  */
 public final class PeerRepeat {
@@ -22,6 +24,7 @@ public final class PeerRepeat {
 
     public static void main(String[] args) {
         Topology topology = Topology.SINGLE;
+        boolean loop = false;
         long ws = 1;
         long events = 3_000_000;
         int runs = 10;
@@ -32,7 +35,10 @@ public final class PeerRepeat {
             String v = args[a + 1];
             try {
                 switch (args[a]) {
-                    case "--topology" -> topology = Topology.valueOf(v.toUpperCase().replace('-', '_'));
+                    case "--topology" -> {
+                        loop = v.equals("loop");
+                        topology = loop ? null : Topology.valueOf(v.toUpperCase().replace('-', '_'));
+                    }
                     case "--ws" -> ws = Long.parseLong(v);
                     case "--events" -> events = Long.parseLong(v);
                     case "--runs" -> runs = Integer.parseInt(v);
@@ -48,6 +54,16 @@ public final class PeerRepeat {
         long slideMillis = 60_000 / ws;
         double[] rates = new double[runs];
         for (int r = 0; r < runs; r++) {
+            if (loop) {
+                ThreadCost cost = ThreadCost.start();
+                long t0 = System.nanoTime();
+                int windows = new PeerLoop(60_000, slideMillis).run(events).windows().size();
+                long nanos = System.nanoTime() - t0;
+                rates[r] = events * 1e9 / nanos;
+                System.out.printf("run %2d: %,13.0f events/s, CPU %,6.0f ns/event, %d windows%n", r + 1, rates[r],
+                    (double) cost.cpuNanos() / events, windows);
+                continue;
+            }
             PeerEngineRun.Result result = PeerEngineRun.run(topology, slideMillis, events);
             rates[r] = events * 1e9 / result.nanos();
             System.out.printf("run %2d: %,13.0f events/s, CPU %,6.0f ns/event (producer %,6.0f)%n", r + 1, rates[r],
@@ -57,12 +73,12 @@ public final class PeerRepeat {
         Arrays.sort(measured);
         int m = measured.length;
         double median = m % 2 == 1 ? measured[m / 2] : (measured[m / 2 - 1] + measured[m / 2]) / 2;
-        System.out.printf("%s W/S %d: median of runs %d-%d: %,.0f events/s%n", topology, ws, runs / 2 + 1, runs, median);
+        System.out.printf("%s W/S %d: median of runs %d-%d: %,.0f events/s%n", loop ? "loop" : topology, ws, runs / 2 + 1, runs, median);
     }
 
     private static void usage(String problem) {
         System.err.println("peer repeat: " + problem);
-        System.err.println("usage: PeerRepeat [--topology SINGLE] [--ws 1] [--events 3000000] [--runs 10]");
+        System.err.println("usage: PeerRepeat [--topology SINGLE|loop] [--ws 1] [--events 3000000] [--runs 10]");
         System.exit(2);
     }
 }
