@@ -19,7 +19,7 @@ public final class PeerEngineRun {
     /** The processor's default ring size. */
     public static final int DEFAULT_RING = StreamProcessor.builder().settings().ringSize();
     /** Slots claimed and published at a time. */
-    public static final int BATCH = 64;
+    public static final int BATCH = PeerIngest.BATCH;
 
     /**
      * What one run produced: the windows and the measured cost: bytes allocated and CPU time, by
@@ -55,19 +55,7 @@ public final class PeerEngineRun {
             Ingestor in = p.newIngestor();
             ThreadCost cost = ThreadCost.start();
             long t0 = System.nanoTime();
-            long i = 0;
-            while (i < n) {
-                int batch = (int) Math.min(BATCH, n - i);
-                if (!in.claim(batch, null)) {
-                    Thread.yield();
-                    continue;
-                }
-                for (int j = 0; j < batch; j++) {
-                    PeerWorkload.write(in.slot(j), i + j);
-                }
-                in.publish();
-                i += batch;
-            }
+            PeerIngest.ingest(in, n);
             List<WindowResult> windows = p.aggregations();
             long nanos = System.nanoTime() - t0;
             long bytes = cost.bytes();

@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * One configuration of the peer workload run again and again in one JVM, as {@link PeerEngineRun}
- * runs it (journal off, batches of 64, one query of all windows at the end), for comparing two
+ * runs it (journal off, {@link PeerIngest}'s producer, one query of all windows at the end), for comparing two
  * builds of the engine: it prints every run's rate (ingestion and query), the query's own time
  * and the CPU time per event, then the median rate of the second half of the runs (the first
  * half warms the JIT up). With
@@ -88,19 +88,7 @@ public final class PeerRepeat {
             Ingestor in = p.newIngestor();
             ThreadCost cost = ThreadCost.start();
             long t0 = System.nanoTime();
-            long i = 0;
-            while (i < n) {
-                int batch = (int) Math.min(PeerEngineRun.BATCH, n - i);
-                if (!in.claim(batch, null)) {
-                    Thread.yield();
-                    continue;
-                }
-                for (int j = 0; j < batch; j++) {
-                    PeerWorkload.write(in.slot(j), i + j);
-                }
-                in.publish();
-                i += batch;
-            }
+            PeerIngest.ingest(in, n);
             p.stats(); // waits for every event published to be processed
             long t1 = System.nanoTime();
             int windows = p.aggregations().size();
