@@ -1,6 +1,8 @@
 package io.streamprocessor.engine.event;
 
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -22,6 +24,9 @@ import java.nio.ByteOrder;
  */
 public final class EventCodec {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, LE);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, LE);
+    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, LE);
     private static final int DIGITS = 20;
     /** Set in an id's length when it is a generated one: prefix, then the number as 8 bytes. */
     private static final int GENERATED = 0x8000;
@@ -36,50 +41,63 @@ public final class EventCodec {
         return 16 + 6 + id + e.typeLen + e.sourceLen + 4 + d.size() * 13 + d.arenaUsed();
     }
 
-    /** Writes the event at {@code offset}; returns the bytes written. */
+    /**
+     * Writes the event at {@code offset} of {@code out}, a little-endian heap buffer (the journal's
+     * batch) with room for {@link #maxLength}; returns the bytes written. It writes straight into
+     * the buffer's array: through the buffer's own absolute puts, each with its bounds checks,
+     * encoding took a fifth of the stage thread's time under batch load.
+     */
     public int encode(EventView view, ByteBuffer out, int offset) {
-        EventRecord e = view.record;
-        int at = offset;
-        out.putLong(at, e.receivedAt);
-        out.putLong(at + 8, e.timestamp);
+        if (!out.hasArray() || out.order() != LE) {
+            throw new IllegalArgumentException("events are encoded into a little-endian heap buffer");
+        }
+        byte[] b = out.array();
+        int base = out.arrayOffset();
+        int end = encode(view.record, b, base + offset);
+        return end - base - offset;
+    }
+
+    private static int encode(EventRecord e, byte[] b, int at) {
+        LONGS.set(b, at, e.receivedAt);
+        LONGS.set(b, at + 8, e.timestamp);
         at += 16;
         if (e.generatedIdPrefix != null) {
             // A generated id as its prefix and its number in binary: the digits are made on replay.
             byte[] prefix = e.generatedIdPrefix;
-            out.putShort(at, (short) (GENERATED | prefix.length));
-            out.put(at + 2, prefix);
-            out.putLong(at + 2 + prefix.length, e.generatedIdNumber);
+            SHORTS.set(b, at, (short) (GENERATED | prefix.length));
+            System.arraycopy(prefix, 0, b, at + 2, prefix.length);
+            LONGS.set(b, at + 2 + prefix.length, e.generatedIdNumber);
             at += 2 + prefix.length + 8;
         } else {
-            at = text(out, at, e.text, e.idOff, e.idLen);
+            at = text(b, at, e.text, e.idOff, e.idLen);
         }
-        at = text(out, at, e.text, e.typeOff, e.typeLen);
-        at = text(out, at, e.text, e.sourceOff, e.sourceLen);
+        at = text(b, at, e.text, e.typeOff, e.typeLen);
+        at = text(b, at, e.text, e.sourceOff, e.sourceLen);
         DataTape d = e.data;
         int n = d.size();
-        out.putInt(at, n);
+        INTS.set(b, at, n);
         at += 4;
         byte[] arena = d.arena();
         for (int t = 0; t < n; t++) {
             byte k = d.kind(t);
-            out.put(at++, k);
+            b[at++] = k;
             switch (k) {
                 case DataTape.NAME, DataTape.STRING -> {
                     int len = d.textLength(t);
-                    out.putInt(at, len);
-                    out.put(at + 4, arena, d.textOffset(t), len);
+                    INTS.set(b, at, len);
+                    System.arraycopy(arena, d.textOffset(t), b, at + 4, len);
                     at += 4 + len;
                 }
                 case DataTape.INTEGER -> {
-                    out.putLong(at, d.longValue(t));
+                    LONGS.set(b, at, d.longValue(t));
                     at += 8;
                 }
                 case DataTape.FLOAT -> {
-                    out.putLong(at, Double.doubleToRawLongBits(d.doubleValue(t)));
+                    LONGS.set(b, at, Double.doubleToRawLongBits(d.doubleValue(t)));
                     int len = d.textOffset(t) < 0 ? 0 : d.textLength(t);
-                    out.putInt(at + 8, len);
+                    INTS.set(b, at + 8, len);
                     if (len > 0) {
-                        out.put(at + 12, arena, d.textOffset(t), len);
+                        System.arraycopy(arena, d.textOffset(t), b, at + 12, len);
                     }
                     at += 12 + len;
                 }
@@ -88,16 +106,16 @@ public final class EventCodec {
                 }
             }
         }
-        return at - offset;
+        return at;
     }
 
-    private static int text(ByteBuffer out, int at, byte[] text, int off, int len) {
+    private static int text(byte[] b, int at, byte[] text, int off, int len) {
         if (off < 0) {
             len = 0;
         }
-        out.putShort(at, (short) len);
+        SHORTS.set(b, at, (short) len);
         if (len > 0) {
-            out.put(at + 2, text, off, len);
+            System.arraycopy(text, off, b, at + 2, len);
         }
         return at + 2 + len;
     }
