@@ -420,10 +420,8 @@ public final class DataTape {
                 removeRange(at, ref(at));
                 insertGap(at, 1);
             }
-            setKind(at, scalarKind);
+            setToken(at, scalarKind, -1);
             setBits(at, scalarBits);
-            setRef(at, -1);
-            setLen(at, 0);
             return at;
         }
         return insertMember(path, scalarKind, scalarBits);
@@ -519,9 +517,8 @@ public final class DataTape {
     private int insertMember(FieldPath path, byte scalarKind, long scalarBits) {
         if (size == 0) {
             ensureTokens(2);
-            setKind(0, OBJECT_START);
-            setRef(0, 1);
-            setKind(1, OBJECT_END);
+            setToken(0, OBJECT_START, 1);
+            setToken(1, OBJECT_END, -1);
             size = 2;
             maxDepth = Math.max(maxDepth, 1);
         }
@@ -554,25 +551,23 @@ public final class DataTape {
         insertGap(at, count);
         int i = at;
         for (int s = segment; s < last; s++) {
-            setKind(i, NAME);
+            setToken(i, NAME, -1);
             setBytesFromPath(i, path.segment(s));
             fieldCount++;
-            setKind(i + 1, OBJECT_START);
+            setToken(i + 1, OBJECT_START, -1);
             i += 2;
         }
-        setKind(i, NAME);
+        setToken(i, NAME, -1);
         setBytesFromPath(i, path.segment(last));
         fieldCount++;
         int valueAt = i + 1;
-        setKind(valueAt, scalarKind);
+        setToken(valueAt, scalarKind, -1);
         setBits(valueAt, scalarBits);
-        setRef(valueAt, -1);
-        setLen(valueAt, 0);
         // Close the created parents from the innermost outwards.
         int closeAt = valueAt + 1;
         for (int s = last - 1; s >= segment; s--) {
             int startToken = at + (s - segment) * 2 + 1;
-            setKind(closeAt, OBJECT_END);
+            setToken(closeAt, OBJECT_END, -1);
             setRef(startToken, closeAt);
             closeAt++;
         }
@@ -727,7 +722,7 @@ public final class DataTape {
         }
         ensureTokens(size + 1);
         int at = size++;
-        tape[2 * at] = meta(k, -1, 0);
+        setToken(at, k, -1);
         return at;
     }
 
@@ -755,19 +750,14 @@ public final class DataTape {
         return tape[(token << 1) + 1];
     }
 
-    private void setKind(int token, byte k) {
-        int at = token << 1;
-        tape[at] = (tape[at] & ~KIND_MASK) | (k & KIND_MASK);
+    /** Makes {@code token} a {@code k} with {@code link} and no text, its whole first long written. */
+    private void setToken(int token, byte k, int link) {
+        tape[token << 1] = meta(k, link, 0);
     }
 
     private void setRef(int token, int link) {
         int at = token << 1;
         tape[at] = (tape[at] & ((1L << LINK_SHIFT) - 1)) | ((long) (link + 1) << LINK_SHIFT);
-    }
-
-    private void setLen(int token, int length) {
-        int at = token << 1;
-        tape[at] = (tape[at] & ~(LENGTH_MASK << LENGTH_SHIFT)) | ((long) length << LENGTH_SHIFT);
     }
 
     private void setBits(int token, long value) {
