@@ -3,6 +3,7 @@ package io.streamprocessor.engine.window;
 import io.streamprocessor.engine.aggregate.DistinctCounter;
 import org.agrona.collections.Long2LongHashMap;
 
+import java.util.Arrays;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
@@ -82,7 +83,7 @@ final class SlidingSources {
 
     private void refill(long k, LongFunction<DistinctCounter> sources) {
         panesHolding.clear();
-        java.util.Arrays.fill(counted, null);
+        Arrays.fill(counted, null);
         approximatePanes = 0;
         overflow = false;
         start = k;

@@ -356,25 +356,19 @@ public final class WindowStore {
      * sources come from a {@link SlidingSources}, which reads each pane's sources about twice
      * instead of W/S times; the rest of each window is merged from its panes as always, and a
      * window the sliding count cannot count exactly is merged whole. Same results as
-     * {@link #rebuildClosed}. Nothing to gain with one such window or one pane per window.
+     * {@link #rebuildClosed}. Nothing to gain with one pane per window.
      */
     private void rebuildClosedRun(long lo, long hi, Interner types) {
         if (panesPerWindow == 1) {
             return;
         }
-        int candidates = 0;
-        for (long k = lo; k <= hi && candidates < 2; k++) {
-            if (needsFullMerge(k)) {
-                candidates++;
-            }
-        }
-        if (candidates < 2) {
-            return;
-        }
-        SlidingSources sliding = new SlidingSources(panesPerWindow, 2 * exactSourceLimit);
+        SlidingSources sliding = null;
         for (long k = lo; k <= hi; k++) {
             if (!needsFullMerge(k)) {
                 continue;
+            }
+            if (sliding == null) {
+                sliding = new SlidingSources(panesPerWindow, 2 * exactSourceLimit);
             }
             sliding.moveTo(k, this::sourcesOf);
             Pane pane = startPane(k);
