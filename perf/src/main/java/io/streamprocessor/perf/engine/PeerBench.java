@@ -59,7 +59,7 @@ public final class PeerBench {
         int ring = (int) ringSize;
         Topology byDefault = Topology.forCores(Runtime.getRuntime().availableProcessors());
         System.err.println("peer bench: " + Runtime.getRuntime().availableProcessors() + " cores, default topology "
-            + byDefault + ", batches of " + PeerEngineRun.BATCH + ", a ring of " + ring + " slots, warm-up runs of " + warmup
+            + byDefault + ", batches of " + PeerIngest.BATCH + ", a ring of " + ring + " slots, warm-up runs of " + warmup
             + " events for at least " + warmupSeconds + " s per configuration");
         List<String> rows = new ArrayList<>();
         rows.add(String.format(Locale.ROOT, "| %4s | %-24s | %10s | %7s | %12s | %10s | %13s | %16s | %12s | %15s |",

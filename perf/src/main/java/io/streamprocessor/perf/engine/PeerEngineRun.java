@@ -12,14 +12,12 @@ import java.util.List;
  * Runs {@link PeerWorkload} through a {@link StreamProcessor} by its public embedding API only:
  * builder, {@link Ingestor#claim}, the slots' writers, {@link Ingestor#publish}, then one query
  * of all windows. Journal off; retention keeps every window of the run. One producer, the
- * calling thread, claiming {@value #BATCH} slots at a time as the HTTP batch decoder does and
+ * calling thread, claiming {@value PeerIngest#BATCH} slots at a time as the HTTP batch decoder does and
  * spinning (yielding) while the ring is full.
  */
 public final class PeerEngineRun {
     /** The processor's default ring size. */
     public static final int DEFAULT_RING = StreamProcessor.builder().settings().ringSize();
-    /** Slots claimed and published at a time. */
-    public static final int BATCH = PeerIngest.BATCH;
 
     /**
      * What one run produced: the windows and the measured cost: bytes allocated and CPU time, by
