@@ -1,14 +1,11 @@
 package io.streamprocessor.perf;
 
-import io.streamprocessor.perf.load.LoadGenerator;
-import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +69,8 @@ public final class LatencyBench {
         for (int round = 1; round <= rounds; round++) {
             double max;
             try (ScenarioServer server = ScenarioServer.real(root, PORT, "")) {
-                max = load(server.port, "--connections", "64", "--duration", "10", "--warmup", "8", "--label", "max").requestsPerSecond();
+                max = LocalLoad.run(server.port, "--connections", "64", "--duration", "10", "--warmup", "8", "--label", "max")
+                    .requestsPerSecond();
             }
             double rate = Math.floor(max / 2);
             for (String name : names) {
@@ -95,15 +93,15 @@ public final class LatencyBench {
 
     private static String measure(int round, String name, String flags, ScenarioServer server, double max, double rate,
         StringBuilder notes) throws Exception {
-        String d = fmt(MEASURED);
-        String w = fmt(WARMUP);
-        CompletableFuture<LoadReport> singles = CompletableFuture.supplyAsync(() -> load(server.port,
-            "--connections", "64", "--rate", fmt(rate), "--duration", d, "--warmup", w, "--label", name + " singles"));
-        CompletableFuture<LoadReport> queries = CompletableFuture.supplyAsync(() -> load(server.port, "--method", "GET",
-            "--path", "/aggregations", "--connections", "2", "--rate", fmt(QUERY_RATE), "--duration", d, "--warmup", w,
+        String d = LocalLoad.whole(MEASURED);
+        String w = LocalLoad.whole(WARMUP);
+        CompletableFuture<LoadReport> singles = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port,
+            "--connections", "64", "--rate", LocalLoad.whole(rate), "--duration", d, "--warmup", w, "--label", name + " singles"));
+        CompletableFuture<LoadReport> queries = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port, "--method", "GET",
+            "--path", "/aggregations", "--connections", "2", "--rate", LocalLoad.whole(QUERY_RATE), "--duration", d, "--warmup", w,
             "--label", name + " /aggregations"));
-        CompletableFuture<LoadReport> health = CompletableFuture.supplyAsync(() -> load(server.port, "--method", "GET",
-            "--path", "/health", "--connections", "2", "--rate", fmt(QUERY_RATE), "--duration", d, "--warmup", w,
+        CompletableFuture<LoadReport> health = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port, "--method", "GET",
+            "--path", "/health", "--connections", "2", "--rate", LocalLoad.whole(QUERY_RATE), "--duration", d, "--warmup", w,
             "--label", name + " /health"));
         Thread.sleep((long) (WARMUP * 1000));
         long[] before = usage(server.process.pid());
@@ -146,21 +144,5 @@ public final class LatencyBench {
             }
         }
         return new long[] {ticks, switches};
-    }
-
-    private static LoadReport load(int port, String... args) {
-        List<String> all = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + port));
-        all.addAll(List.of(args));
-        try {
-            LoadReport r = LoadGenerator.run(LoadOptions.parse(all.toArray(new String[0])));
-            System.out.println(r.row());
-            return r;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.0f", v);
     }
 }

@@ -1,7 +1,5 @@
 package io.streamprocessor.perf;
 
-import io.streamprocessor.perf.load.LoadGenerator;
-import io.streamprocessor.perf.load.LoadOptions;
 import io.streamprocessor.perf.load.LoadReport;
 
 import java.nio.charset.StandardCharsets;
@@ -70,10 +68,10 @@ public final class MemoryBench {
             String jvm = parts[0] + " -Xlog:gc:file=" + gcLog;
             try (ScenarioServer server = ScenarioServer.withFlags(root, PORT, jvm, parts[1])) {
                 long rest = server.rssKb();
-                CompletableFuture<LoadReport> singles = CompletableFuture.supplyAsync(() -> load(server.port,
-                    "--connections", "64", "--rate", fmt(rate), "--duration", fmt(duration), "--warmup", "10", "--label", name + " singles"));
-                CompletableFuture<LoadReport> batches = CompletableFuture.supplyAsync(() -> load(server.port,
-                    "--connections", "4", "--batch", "1000", "--rate", fmt(batchRate), "--duration", fmt(duration), "--warmup", "10",
+                CompletableFuture<LoadReport> singles = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port,
+                    "--connections", "64", "--rate", LocalLoad.whole(rate), "--duration", LocalLoad.whole(duration), "--warmup", "10", "--label", name + " singles"));
+                CompletableFuture<LoadReport> batches = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port,
+                    "--connections", "4", "--batch", "1000", "--rate", LocalLoad.whole(batchRate), "--duration", LocalLoad.whole(duration), "--warmup", "10",
                     "--label", name + " batches"));
                 List<Long> rss = new ArrayList<>();
                 long measureFrom = System.nanoTime() + 10_000_000_000L;
@@ -100,21 +98,5 @@ public final class MemoryBench {
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println("wrote " + root.relativize(out));
-    }
-
-    private static LoadReport load(int port, String... args) {
-        List<String> all = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + port));
-        all.addAll(List.of(args));
-        try {
-            LoadReport r = LoadGenerator.run(LoadOptions.parse(all.toArray(new String[0])));
-            System.out.println(r.row());
-            return r;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.0f", v);
     }
 }
