@@ -21,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * requests/s each. The no-op baseline server (Netty on the same version and transport, answering
  * every request with a fixed body) runs the same load: its latency is what the load generator and
  * the two shared cores cost any server, and the server's own share is the difference. The
- * server's CPU time and context switches per request come from {@code /proc} over the measured
- * seconds.
+ * server's CPU time (from the JVM's process information) and context switches (from {@code /proc})
+ * per request are taken over the measured seconds.
  *
  * <pre>
  *   perf/run-latency-bench.sh                              # 2 rounds of every configuration
@@ -104,15 +104,14 @@ public final class LatencyBench {
             "--path", "/health", "--connections", "2", "--rate", LocalLoad.whole(QUERY_RATE), "--duration", d, "--warmup", w,
             "--label", name + " /health"));
         Thread.sleep((long) (WARMUP * 1000));
-        long[] before = usage(server.process.pid());
+        long[] before = usage(server.process);
         Thread.sleep((long) (MEASURED * 1000));
-        long[] after = usage(server.process.pid());
+        long[] after = usage(server.process);
         LoadReport s = singles.get();
         LoadReport q = queries.get();
         LoadReport h = health.get();
         long requests = Math.round((s.requestsPerSecond() + q.requestsPerSecond() + h.requestsPerSecond()) * MEASURED);
-        // clock ticks of 10 ms (USER_HZ 100 on Linux) to microseconds
-        double cpuMicros = (after[0] - before[0]) * 10_000.0 / requests;
+        double cpuMicros = (after[0] - before[0]) / 1_000.0 / requests;
         double switches = (double) (after[1] - before[1]) / requests;
         String row = String.format(Locale.ROOT, "| %d | %s | %s | %.0f | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f / %.3f | %.3f / %.3f | %.1f | %.2f |%n",
             round, name, flags == null ? "no-op baseline" : flags.isEmpty() ? "(defaults)" : "`" + flags + "`", max, rate,
@@ -125,12 +124,12 @@ public final class LatencyBench {
         return row;
     }
 
-    /** The process's CPU time (user plus system, in clock ticks) and context switches of all its threads. */
-    private static long[] usage(long pid) throws IOException {
-        String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).split("\\) ", 2)[1].split(" ");
-        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+    /** The process's CPU time so far in nanoseconds, and the context switches of all its threads. */
+    private static long[] usage(Process process) throws IOException {
+        long cpuNanos = process.info().totalCpuDuration().orElseThrow(
+            () -> new IOException("the server's CPU time is not available on this system")).toNanos();
         long switches = 0;
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+        try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     for (String line : Files.readAllLines(task.resolve("status"))) {
@@ -143,6 +142,6 @@ public final class LatencyBench {
                 }
             }
         }
-        return new long[] {ticks, switches};
+        return new long[] {cpuNanos, switches};
     }
 }

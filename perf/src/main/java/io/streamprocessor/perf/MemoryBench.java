@@ -68,11 +68,13 @@ public final class MemoryBench {
             String jvm = parts[0] + " -Xlog:gc:file=" + gcLog;
             try (ScenarioServer server = ScenarioServer.withFlags(root, PORT, jvm, parts[1])) {
                 long rest = server.rssKb();
+                String seconds = LocalLoad.whole(duration);
                 CompletableFuture<LoadReport> singles = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port,
-                    "--connections", "64", "--rate", LocalLoad.whole(rate), "--duration", LocalLoad.whole(duration), "--warmup", "10", "--label", name + " singles"));
+                    "--connections", "64", "--rate", LocalLoad.whole(rate), "--duration", seconds, "--warmup", "10",
+                    "--label", name + " singles"));
                 CompletableFuture<LoadReport> batches = CompletableFuture.supplyAsync(() -> LocalLoad.run(server.port,
-                    "--connections", "4", "--batch", "1000", "--rate", LocalLoad.whole(batchRate), "--duration", LocalLoad.whole(duration), "--warmup", "10",
-                    "--label", name + " batches"));
+                    "--connections", "4", "--batch", "1000", "--rate", LocalLoad.whole(batchRate), "--duration", seconds,
+                    "--warmup", "10", "--label", name + " batches"));
                 List<Long> rss = new ArrayList<>();
                 long measureFrom = System.nanoTime() + 10_000_000_000L;
                 // GC pauses count from the same moment, in the server's own uptime (start-up's are left out).
