@@ -475,6 +475,23 @@ public final class StreamProcessor implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #aggregations(long, WindowQuery)} ({@link #aggregations(long)} for a null {@code q}),
+     * but waiting at most {@code lockWaitNanos} for the windows: null if they were not had by then,
+     * so that a thread that serves others can hand the query to one that may wait.
+     */
+    public List<WindowResult> aggregationsWithin(long mark, WindowQuery q, long lockWaitNanos) {
+        awaitCaughtUp(mark);
+        if (!lockWindows(lockWaitNanos)) {
+            return null;
+        }
+        try {
+            return q == null ? window.windows.query(types) : window.windows.query(types, sources, q);
+        } finally {
+            window.lock.unlock();
+        }
+    }
+
     /** Processing statistics reflecting every event published before the call. */
     public StatsSnapshot stats() {
         return stats(ReadAfter.PUBLISHED);

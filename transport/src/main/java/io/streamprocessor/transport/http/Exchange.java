@@ -99,6 +99,11 @@ final class Exchange extends IngestRequest implements Runnable {
         return order.alloc();
     }
 
+    /** The connection's event loop. */
+    EventExecutor executor() {
+        return order.executor();
+    }
+
     /** Any thread: has the {@link #finisher} finish this exchange on its event loop, at once when already there. */
     void finishOnEventLoop() {
         EventExecutor loop = order.executor();

@@ -16,12 +16,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -54,10 +56,21 @@ public final class NettyServer implements AutoCloseable {
      */
     public static NettyServer bind(ServerSettings settings, String threadName, Consumer<ChannelPipeline> tail)
         throws InterruptedException {
+        return bind(settings, threadName, tail, null);
+    }
+
+    /**
+     * As {@link #bind(ServerSettings, String, Consumer)}, but every new connection starts on the
+     * acceptor's thread, the control loop, and moves to an I/O thread at the first request that
+     * {@code moves} picks ({@link Handoff}); connections that never send one stay on the control
+     * loop. Null {@code moves} puts every connection on an I/O thread at once.
+     */
+    static NettyServer bind(ServerSettings settings, String threadName, Consumer<ChannelPipeline> tail,
+                            BiPredicate<ChannelPipeline, HttpRequest> moves) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + "-accept", true), io);
+        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threadName + (moves == null ? "-accept" : "-control"), true), io);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.effectiveEventLoops(),
             new DefaultThreadFactory(threadName, true), io);
         try {
@@ -66,11 +79,14 @@ public final class NettyServer implements AutoCloseable {
                 protected void initChannel(SocketChannel ch) {
                     ChannelPipeline p = ch.pipeline();
                     p.addLast(new HttpServerCodec(settings.maxInitialLineBytes(), settings.maxHeaderBytes(), 65_536));
+                    if (moves != null) {
+                        p.addLast(new Handoff(group, tail, moves));
+                    }
                     tail.accept(p);
                 }
             };
             Channel channel = new ServerBootstrap()
-                .group(acceptor, group)
+                .group(acceptor, moves == null ? group : acceptor)
                 .channel(type)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -94,11 +110,19 @@ public final class NettyServer implements AutoCloseable {
         return epoll ? "epoll" : "nio";
     }
 
-    /** Runs {@code task} on each I/O thread and waits (at most 5 s each) for it to finish. */
+    /** Runs {@code task} on each thread that serves connections, the control loop included, and waits (at most 5 s each) for it to finish. */
     public void runOnEachLoop(Runnable task) {
+        for (EventExecutor loop : acceptor) {
+            loop.submit(task).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         for (EventExecutor loop : group) {
             loop.submit(task).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** The acceptor's thread, which is also the control loop where connections start (see {@link #bind(ServerSettings, String, Consumer, BiPredicate)}). */
+    EventExecutor controlLoop() {
+        return acceptor.next();
     }
 
     /** Stops accepting new connections; open ones stay until {@link #close()}. */
@@ -115,10 +139,9 @@ public final class NettyServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        runOnEachLoop(() -> { });
         acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        for (EventExecutor loop : group) {
-            loop.submit(() -> { }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
         group.shutdownGracefully(200, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        acceptor.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

@@ -90,7 +90,19 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
         long mark = readMark(ex);
         if (!stats) {
             WindowQuery selection = params.query();
-            offLoop(ex, "query", () -> aggregations(ex, selection == null ? p.aggregations(mark) : p.aggregations(mark, selection)));
+            List<WindowResult> inPlace;
+            try {
+                inPlace = server.isControlLoop(ex.executor()) && p.settings().aggregations().isEmpty() && p.reached(mark)
+                    ? p.aggregationsWithin(mark, selection, IN_PLACE_LOCK_WAIT_NANOS) : null;
+            } catch (RuntimeException e) {
+                ex.respond(failed(ex, "query", e));
+                return;
+            }
+            if (inPlace != null) {
+                ex.respond(aggregations(ex, inPlace));
+            } else {
+                offLoop(ex, "query", () -> aggregations(ex, selection == null ? p.aggregations(mark) : p.aggregations(mark, selection)));
+            }
             return;
         }
         StatsSnapshot inPlace;

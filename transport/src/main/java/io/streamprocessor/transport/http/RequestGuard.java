@@ -116,7 +116,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     }
 
     /** A request whose body holds events; refused events cost only the reading of their bytes. */
-    private static boolean carriesEvents(HttpRequest req) {
+    static boolean carriesEvents(HttpRequest req) {
         if (!req.method().equals(HttpMethod.POST)) {
             return false;
         }

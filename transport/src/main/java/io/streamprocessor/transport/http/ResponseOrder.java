@@ -196,6 +196,11 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
         return ex;
     }
 
+    /** Nothing of the connection is owed or held back: no answer outstanding, not closing, not backing off. */
+    boolean quiet() {
+        return inOrder.isEmpty() && !closing && !lastRequestRead && !backingOff && !readingPaused;
+    }
+
     /** Whether a request read before {@code ex} still waits for its answer. */
     boolean hasEarlierUnanswered(Exchange ex) {
         for (Exchange e : inOrder) {

@@ -1,5 +1,6 @@
 package io.streamprocessor.transport.http;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.streamprocessor.engine.pipeline.ErrorHandler;
@@ -32,6 +33,8 @@ final class ServerContext {
     private final ThreadPoolExecutor queries;
     private final long startNanos = System.nanoTime();
     private volatile boolean draining;
+    /** The loop where connections start and read-only ones stay; null until the server is bound. */
+    private volatile EventExecutor controlLoop;
     private final FastThreadLocal<IoState> io = new FastThreadLocal<>() {
         @Override
         protected IoState initialValue() {
@@ -90,6 +93,15 @@ final class ServerContext {
 
     long uptimeSeconds() {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+    }
+
+    void controlLoop(EventExecutor loop) {
+        controlLoop = loop;
+    }
+
+    /** Whether {@code loop} is the control loop, which serves no ingestion connections and so may spend a few milliseconds on a query. */
+    boolean isControlLoop(EventExecutor loop) {
+        return loop == controlLoop;
     }
 
     /** True once shutdown began: responses then close their connections. */
