@@ -114,7 +114,7 @@ public final class OverloadBench {
                 }
             });
             Thread.sleep(4_000); // the flood's warm-up, and its first passes
-            CompletableFuture<List<Probe.Report>> probes = probe(server.port, "/health,/stats,/metrics", measured - 4);
+            CompletableFuture<List<Probe.Report>> probes = probe(server.port, "/health,/stats,/metrics", measured - 5);
             LoadReport r = flood.get();
             double maxEvents = max.acceptedEventsPerSecond();
             long total = r.statuses().values().stream().mapToLong(Long::longValue).sum();
@@ -144,7 +144,7 @@ public final class OverloadBench {
     private CompletableFuture<List<Probe.Report>> probe(int port, String path, double seconds) {
         List<String> cmd = List.of("nice", "-n", "-5", "java", "-cp", root.resolve("perf/target/benchmarks.jar").toString(),
             Probe.class.getName(), "--url", "http://127.0.0.1:" + port, "--path", path, "--interval-ms", "50",
-            "--timeout-ms", "2000", "--duration", fmt(seconds));
+            "--timeout-ms", "2000", "--warmup", "1", "--duration", fmt(seconds));
         commandLog.accept(String.join(" ", cmd.subList(0, 4)) + " -cp perf/target/benchmarks.jar " + Probe.class.getName() + " "
             + String.join(" ", cmd.subList(7, cmd.size())) + "    # during the flood");
         return CompletableFuture.supplyAsync(() -> {
