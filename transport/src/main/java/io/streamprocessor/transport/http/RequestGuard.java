@@ -75,14 +75,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                 // the rest of its upload. A client waiting for 100 Continue sends nothing more; the others' bodies
                 // are read and dropped, so the connection can go on.
                 boolean waitsToSend = HttpUtil.is100ContinueExpected(req);
+                boolean bodyFollows = !waitsToSend && !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
                 ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.SERVICE_UNAVAILABLE, shed,
-                    HttpUtil.isKeepAlive(req) && !waitsToSend, true));
-                if (waitsToSend) {
-                    refusedForGood = true;
-                } else {
-                    skipping = !(msg instanceof LastHttpContent);
-                }
+                    HttpUtil.isKeepAlive(req) && !waitsToSend, true, bodyFollows));
+                refusedForGood = waitsToSend;
+                skipping = bodyFollows;
                 return;
             }
         }
@@ -91,6 +89,9 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             if (skipping) {
                 content.release();
                 skipping = !last;
+                if (last) {
+                    ctx.fireUserEventTriggered(RejectedRequest.BODY_SKIPPED);
+                }
                 return;
             }
             received += content.content().readableBytes();

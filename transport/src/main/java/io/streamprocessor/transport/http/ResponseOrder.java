@@ -1,6 +1,7 @@
 package io.streamprocessor.transport.http;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -53,6 +54,10 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
     /** A request that ends the connection was read: requests pipelined behind it are dropped unanswered. */
     private boolean lastRequestRead;
     private boolean readingPaused;
+    /** The request that ends the connection was refused at its head, and its body is still being read and dropped. */
+    private boolean skippingLastBody;
+    /** Its answer is written: the connection closes once the body is read ({@link RejectedRequest#BODY_SKIPPED}). */
+    private boolean closeOnceSkipped;
     /** The idle clock ran out while answers were outstanding: restart it once they are all out. */
     private boolean idleWhileBusy;
     private static final long RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(Responses.RETRY_AFTER_SECONDS);
@@ -106,7 +111,10 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
                 req.release();
             }
         } else if (msg instanceof RejectedRequest rejected) {
-            if (!closing && !lastRequestRead) {
+            if (closeOnceSkipped) {
+                ctx.close(); // the rest of the body stopped coming (408): nothing more to wait for
+            } else if (!closing && !lastRequestRead) {
+                skippingLastBody = !rejected.keepAlive() && rejected.bodyFollows();
                 Exchange ex = open(rejected.keepAlive(), false);
                 respond(ex, rejected.status() == HttpResponseStatus.SERVICE_UNAVAILABLE
                     ? Responses.busy(ctx.alloc(), rejected.message())
@@ -228,7 +236,12 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
             } else if (!head.keepAlive) {
                 closing = true;
                 Responses.connection(r, false, head.http10);
-                ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                if (skippingLastBody) {
+                    closeOnceSkipped = true;
+                    ctx.writeAndFlush(r, ctx.voidPromise());
+                } else {
+                    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+                }
             } else {
                 Responses.connection(r, true, head.http10);
                 ctx.write(r, ctx.voidPromise());
@@ -250,6 +263,13 @@ final class ResponseOrder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == RejectedRequest.BODY_SKIPPED) {
+            skippingLastBody = false;
+            if (closeOnceSkipped) {
+                ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // Only the idle clock's events get here (RequestTimeout keeps its own). A connection waiting
             // for its own answers is not idle, however long they take.
