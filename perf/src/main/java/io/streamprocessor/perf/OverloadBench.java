@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * Drives the real server far past what it can parse and records whether it stays reachable:
  * liveness probes on fresh connections ({@code GET /health}, {@code /stats}, {@code /metrics}
  * every 50 ms, 2 s timeout, as an orchestrator's), how much is shed (503 share and how fast a
- * 503 comes back), the goodput against the server's own maximum measured first, and how soon
+ * 503 comes back, to the flood's clients and to a new client probing with a batch of 1,000 on a
+ * fresh connection every 50 ms), the goodput against the server's own maximum measured first, and how soon
  * after the flood a request is served normally. Three floods, each against a fresh server:
  * batches of 1,000 from 256 connections whose clients send again at once after a 503, the same
  * with clients that wait as {@code Retry-After} asks, and pipelined single events (256
@@ -35,6 +36,8 @@ import java.util.function.Consumer;
  */
 public final class OverloadBench {
     private static final int PORT = 18_000;
+    /** The events in each probing {@code POST /events/batch}. */
+    private static final int PROBE_BATCH = 1_000;
     private final Path root;
     private final boolean quick;
     private final Consumer<String> commandLog;
@@ -114,7 +117,7 @@ public final class OverloadBench {
                 }
             });
             Thread.sleep(4_000); // the flood's warm-up, and its first passes
-            CompletableFuture<List<Probe.Report>> probes = probe(server.port, "/health,/stats,/metrics", measured - 5);
+            CompletableFuture<List<Probe.Report>> probes = probe(server.port, "/health,/stats,/metrics,/events/batch", measured - 5);
             LoadReport r = flood.get();
             double maxEvents = max.acceptedEventsPerSecond();
             long total = r.statuses().values().stream().mapToLong(Long::longValue).sum();
@@ -127,8 +130,12 @@ public final class OverloadBench {
                         label, r.acceptedEventsPerSecond(), 100 * r.acceptedEventsPerSecond() / maxEvents, r.statuses(),
                         100.0 * shed / Math.max(1, total), r.shedP99())
                     : "| | | | | | ");
-                md.append(String.format(Locale.ROOT, "GET %s | %d | %d | %.1f | %.1f | %.1f |%n",
-                    p.path(), p.sent(), p.failures(), p.p50(), p.p99(), p.max()));
+                String what = p.path().startsWith("/events")
+                    ? "POST " + p.path() + " (" + PROBE_BATCH + " events; answered " + p.statuses()
+                        + (Double.isNaN(p.shedP99()) ? "" : String.format(Locale.ROOT, ", 503 p99 %.1f ms", p.shedP99())) + ")"
+                    : "GET " + p.path();
+                md.append(String.format(Locale.ROOT, "%s | %d | %d | %.1f | %.1f | %.1f |%n",
+                    what, p.sent(), p.failures(), p.p50(), p.p99(), p.max()));
                 first = false;
             }
             after.add(String.format(Locale.ROOT, "%s: maximum first %.0f events/s; right after the flood %s", label,
@@ -144,7 +151,7 @@ public final class OverloadBench {
     private CompletableFuture<List<Probe.Report>> probe(int port, String path, double seconds) {
         List<String> cmd = List.of("nice", "-n", "-5", "java", "-cp", root.resolve("perf/target/benchmarks.jar").toString(),
             Probe.class.getName(), "--url", "http://127.0.0.1:" + port, "--path", path, "--interval-ms", "50",
-            "--timeout-ms", "2000", "--warmup", "1", "--duration", fmt(seconds));
+            "--timeout-ms", "2000", "--warmup", "1", "--post-batch", String.valueOf(PROBE_BATCH), "--duration", fmt(seconds));
         commandLog.accept(String.join(" ", cmd.subList(0, 4)) + " -cp perf/target/benchmarks.jar " + Probe.class.getName() + " "
             + String.join(" ", cmd.subList(7, cmd.size())) + "    # during the flood");
         return CompletableFuture.supplyAsync(() -> {
