@@ -36,6 +36,9 @@ import java.util.function.Consumer;
  * them. Measured: with the listening socket on the same epoll loop as the connections, a loop
  * kept busy by a few hundred connections never came back to accept, and a new connection (a
  * health probe) waited for the whole flood, 9 s; on its own thread it was accepted at once.
+ * {@link HttpServer} goes further: its connections start on that thread, the control loop, and
+ * move to an I/O thread with their first events ({@link Handoff}), so that connections that only
+ * read are never behind a busy loop.
  */
 public final class NettyServer implements AutoCloseable {
     private final EventLoopGroup acceptor;

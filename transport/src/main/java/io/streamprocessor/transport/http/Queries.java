@@ -33,9 +33,11 @@ import java.util.function.Supplier;
  * well); otherwise they go to the server's one query thread, which may wait (boundedly) for the
  * pipeline to catch up. Under a flood, handing them to that thread and back cost a second wait
  * for the loop's turn: their p99 on fresh connections was 320-510 ms against 36-94 ms for
- * {@code /health}. {@code GET /aggregations} always runs on the query thread, because a query
- * over many windows or groups can take milliseconds that the loop owes its connections. The
- * query thread's queue is bounded and a query past it gets 503.
+ * {@code /health}. {@code GET /aggregations} from an ingestion loop always runs on the query
+ * thread, because a query over many windows or groups can take milliseconds that the loop owes
+ * its connections; on the control loop, which serves no ingestion, it answers in place as
+ * {@code /stats} does, unless a custom aggregation (user code, of unknown cost) is configured.
+ * The query thread's queue is bounded and a query past it gets 503.
  *
  * <p>Stateless, shared by every connection. {@link #channelRead} and {@link #finish} run on a
  * connection's event loop; a query handed off runs on the query thread, which hands its response back
@@ -76,8 +78,9 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
 
     /**
      * {@code /stats} in place when it can be had at once, else on the query thread;
-     * {@code /aggregations} always on the query thread, because a query over many windows or
-     * groups can take milliseconds that the loop owes its connections. Answers in order either way.
+     * {@code /aggregations} likewise on the control loop, and always on the query thread from an
+     * ingestion loop, because a query over many windows or groups can take milliseconds that the
+     * loop owes its connections. Answers in order either way.
      */
     private void query(Exchange ex, boolean stats) {
         // parameters are read here, from the request lent for this call; a bad one is answered at once
