@@ -49,7 +49,8 @@ final class Admission {
     private long behindSince = NONE;
     /** When the last marker ran: the end of the last pass that handed one over. */
     private long lastPassEnd = NONE;
-    private boolean overloaded;
+    /** Written by the I/O thread only; read by the control loop too ({@link #shedding()}). */
+    private volatile boolean overloaded;
     /** When events were last shed for the thread's lag. */
     private long lastShed;
     /** How long nothing must have been shed for an overload to end: the {@code Retry-After} time. */
@@ -94,7 +95,24 @@ final class Admission {
         }
         markerSince = NONE;
         lastPassEnd = now;
+        lastSeen.lazySet(now);
     }
+
+    /**
+     * Any thread: whether this I/O thread is in an overload, shedding what comes past the delay
+     * in each pass. The control loop reads it to turn a new connection's events away itself
+     * rather than move the connection to a thread that would shed them a pass later.
+     */
+    boolean shedding() {
+        return overloaded && nanoClock.getAsLong() - lastSeen.get() <= maxDelayNanos;
+    }
+
+    /**
+     * When this thread last passed by here (a request, or the end of a pass), for {@link #shedding}: an
+     * overload is only known to end when the thread next has work, so one that has had none for a
+     * delay is not taken to be overloaded by others. Set lazily: one plain store per request.
+     */
+    private final java.util.concurrent.atomic.AtomicLong lastSeen = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
 
     /** A request carrying events has announced itself: null to read its body, else the 503 message. */
     String shedOnArrival() {
@@ -107,6 +125,7 @@ final class Admission {
             return null;
         }
         long now = nanoClock.getAsLong();
+        lastSeen.lazySet(now);
         if (markerSince == NONE) {
             if (lastPassEnd != NONE && now - lastPassEnd > maxDelayNanos) {
                 // The thread had nothing to do for a while since its last pass: it has caught up.

@@ -55,7 +55,7 @@ public final class HttpServer implements AutoCloseable {
             p.addLast(new RequestGuard(context));
             p.addLast(new BoundedAggregator(settings.maxBodyBytes()));
             p.addLast(new ResponseOrder(context, idleClock, metrics.http()), router, ingestion, queries, dashboard);
-        }, (p, head) -> RequestGuard.carriesEvents(head) && p.get(ResponseOrder.class).quiet());
+        }, (p, head) -> RequestGuard.carriesEvents(head) && p.get(ResponseOrder.class).quiet() && context.shedOnControlLoop() == null);
         context.controlLoop(netty.controlLoop());
         return new HttpServer(context, netty);
     }

@@ -62,7 +62,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpRequest req) {
             received = 0;
             long length = HttpUtil.getContentLength(req, -1L);
-            String shed = carriesEvents(req) ? server.io().admission().shedOnArrival() : null;
+            String shed = !carriesEvents(req) ? null
+                : server.isControlLoop(ctx.executor()) ? server.shedOnControlLoop() : server.io().admission().shedOnArrival();
             if (shed == null && length > 0 && length <= maxBodyBytes) {
                 if (budget.tryReserve(length)) {
                     reserved = length;

@@ -9,7 +9,9 @@ import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.json.BodyBytes;
 import io.streamprocessor.transport.json.EventDecoder;
 
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +35,8 @@ final class ServerContext {
     private final ThreadPoolExecutor queries;
     private final long startNanos = System.nanoTime();
     private volatile boolean draining;
+    /** Each I/O thread's admission, by its loop, for the control loop to read. */
+    private final Map<EventExecutor, Admission> admissions = new ConcurrentHashMap<>();
     /** The loop where connections start and read-only ones stay; null until the server is bound. */
     private volatile EventExecutor controlLoop;
     private final FastThreadLocal<IoState> io = new FastThreadLocal<>() {
@@ -41,6 +45,9 @@ final class ServerContext {
             Executor loop = ThreadExecutorMap.currentExecutor();
             Admission admission = new Admission(loop == null ? Runnable::run : loop, System::nanoTime,
                 TimeUnit.MILLISECONDS.toNanos(settings.overloadDelayMillis()), ServerContext.this::pipelineNearlyFull);
+            if (loop instanceof EventExecutor e) {
+                admissions.put(e, admission);
+            }
             return new IoState(processor.newIngestor(),
                 new EventDecoder(processor.settings().maxDepth(), processor.settings().maxFields()), new BodyBytes(), admission,
                 new Completions(loop == null ? Runnable::run : loop,
@@ -102,6 +109,28 @@ final class ServerContext {
     /** Whether {@code loop} is the control loop, which serves no ingestion connections and so may spend a few milliseconds on a query. */
     boolean isControlLoop(EventExecutor loop) {
         return loop == controlLoop;
+    }
+
+    /**
+     * The control loop's answer to a request carrying events on a connection it still serves:
+     * null to take it (moving the connection, see {@link Handoff}), else why it is shed, at once
+     * and on the control loop: the pipeline is nearly full, or every ingestion loop is in an
+     * overload, so that moving the connection would only have it shed a pass later.
+     */
+    String shedOnControlLoop() {
+        if (pipelineNearlyFull()) {
+            return Admission.PIPELINE_FULL;
+        }
+        boolean any = false;
+        for (Map.Entry<EventExecutor, Admission> e : admissions.entrySet()) {
+            if (e.getKey() != controlLoop) {
+                if (!e.getValue().shedding()) {
+                    return null;
+                }
+                any = true;
+            }
+        }
+        return any ? Admission.BEHIND : null;
     }
 
     /** True once shutdown began: responses then close their connections. */
