@@ -1,13 +1,13 @@
 package io.streamprocessor.transport;
 
-import io.streamprocessor.engine.aggregate.Aggregation;
-import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.pipeline.Topology;
 import io.streamprocessor.transport.http.ServerSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -29,7 +29,8 @@ class ControlLoopTest {
         CountDownLatch release = new CountDownLatch(1);
         // Inline: the I/O thread that reads an event runs the stages, so an aggregation that waits holds that thread.
         try (TestServer s = TestServer.start(
-                StreamProcessor.builder().topology(Topology.INLINE).addAggregation(new HoldsTheFirstEvent(inside, release)),
+                StreamProcessor.builder().topology(Topology.INLINE)
+                    .addAggregation(new HoldingCount("held", HoldingCount.Where.FIRST_EVENT, inside, release)),
                 ServerSettings.builder().eventLoops(1))) {
             CompletableFuture<TestServer.Reply> held = s.sendAsync("POST", "/events",
                 EventText.event("click", "web", EventText.T0, 1));
@@ -82,9 +83,9 @@ class ControlLoopTest {
                 EventText.batch(EventText.events(50, "click", "web", EventText.T0, 1))).getBytes(StandardCharsets.UTF_8);
             int head = indexOf(request, "\r\n\r\n") + 4;
             // The head alone starts the move; the body follows in writes of its own, while or after it happens.
-            c.write(java.util.Arrays.copyOfRange(request, 0, head));
+            c.write(Arrays.copyOfRange(request, 0, head));
             for (int at = head; at < request.length; at += 97) {
-                c.write(java.util.Arrays.copyOfRange(request, at, Math.min(request.length, at + 97)));
+                c.write(Arrays.copyOfRange(request, at, Math.min(request.length, at + 97)));
             }
             RawHttp.Response r = c.read();
             assertEquals(200, r.status(), r.body());
@@ -99,13 +100,14 @@ class ControlLoopTest {
         CountDownLatch release = new CountDownLatch(1);
         // The stage waits on the first event, so a batch fills the small ring past 90% and what comes next is shed at its head.
         try (TestServer s = TestServer.start(
-                StreamProcessor.builder().ringSize(1024).addAggregation(new HoldsTheFirstEvent(inside, release)),
+                StreamProcessor.builder().ringSize(1024)
+                    .addAggregation(new HoldingCount("held", HoldingCount.Where.FIRST_EVENT, inside, release)),
                 ServerSettings.builder().maxBatchEvents(1000))) {
             CompletableFuture<TestServer.Reply> filling = s.sendAsync("POST", "/events/batch",
                 EventText.batch(EventText.events(1000, "click", "web", EventText.T0, 1)));
             try {
                 assertTrue(inside.await(10, TimeUnit.SECONDS), "the first event never reached the aggregation");
-                TestServer.awaitTrue("the ring to fill", java.time.Duration.ofSeconds(10),
+                TestServer.awaitTrue("the ring to fill", Duration.ofSeconds(10),
                     () -> s.processor.ringUsed() * 10 > s.processor.ringCapacity() * 9L);
                 byte[] request = RawHttp.request("POST", "/events/batch",
                     EventText.batch(EventText.events(200, "view", "app", EventText.T0, 2)), "Connection: close")
@@ -113,14 +115,14 @@ class ControlLoopTest {
                 int half = indexOf(request, "\r\n\r\n") + 4 + 1000;
                 try (RawHttp c = new RawHttp(s.port())) {
                     // The answer comes at the head, while the body is still on its way ...
-                    RawHttp.Response r = c.write(java.util.Arrays.copyOfRange(request, 0, half)).read();
+                    RawHttp.Response r = c.write(Arrays.copyOfRange(request, 0, half)).read();
                     assertEquals(503, r.status(), r.body());
                     assertTrue(r.header("retry-after") != null, "Retry-After: " + r);
                     // ... and the connection stays open for the rest of it: closing with the client's bytes unread would
                     // reset the connection, and a client that reads only after sending all of its body would lose the 503.
-                    assertTrue(!c.closedWithin(java.time.Duration.ofMillis(500)), "closed with the body half sent");
-                    c.write(java.util.Arrays.copyOfRange(request, half, request.length));
-                    assertTrue(c.closedWithin(java.time.Duration.ofSeconds(10)), "not closed once the body was read");
+                    assertTrue(!c.closedWithin(Duration.ofMillis(500)), "closed with the body half sent");
+                    c.write(Arrays.copyOfRange(request, half, request.length));
+                    assertTrue(c.closedWithin(Duration.ofSeconds(10)), "not closed once the body was read");
                 }
             } finally {
                 release.countDown();
@@ -147,46 +149,5 @@ class ControlLoopTest {
             return i;
         }
         return -1;
-    }
-
-    /** Counts events; the first one it is given waits inside {@code accumulate} until released. */
-    private record HoldsTheFirstEvent(CountDownLatch inside, CountDownLatch release) implements Aggregation<long[]> {
-        @Override
-        public String name() {
-            return "held";
-        }
-
-        @Override
-        public long[] createState() {
-            return new long[1];
-        }
-
-        @Override
-        public void accumulate(long[] state, EventView event) {
-            if (inside.getCount() > 0) {
-                inside.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            state[0]++;
-        }
-
-        @Override
-        public void merge(long[] target, long[] source) {
-            target[0] += source[0];
-        }
-
-        @Override
-        public void reset(long[] state) {
-            state[0] = 0;
-        }
-
-        @Override
-        public Object result(long[] merged) {
-            return merged[0];
-        }
     }
 }

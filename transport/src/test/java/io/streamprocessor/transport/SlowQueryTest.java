@@ -1,7 +1,5 @@
 package io.streamprocessor.transport;
 
-import io.streamprocessor.engine.aggregate.Aggregation;
-import io.streamprocessor.engine.event.EventView;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.transport.http.ServerSettings;
 import io.streamprocessor.transport.metrics.Exposition;
@@ -28,8 +26,9 @@ class SlowQueryTest {
     void aQueryHoldingTheWindowsHoldsUpNeitherHealthChecksNorTheStatsThatFollowIt() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        // One I/O thread: the health check shares its loop with the stats request that has to wait.
-        try (TestServer s = TestServer.start(StreamProcessor.builder().addAggregation(new Stalling(inside, release)),
+        // One I/O thread, and the control loop: whichever serves them, the health check shares it with the stats request that has to wait.
+        try (TestServer s = TestServer.start(
+                StreamProcessor.builder().addAggregation(new HoldingCount("slow", HoldingCount.Where.RESULT, inside, release)),
                 ServerSettings.builder().eventLoops(1))) {
             s.post("/events/batch", EventText.batch(EventText.events(3, "click", "web", EventText.T0, 1))).assertStatus(200);
 
@@ -56,45 +55,6 @@ class SlowQueryTest {
             HttpResponse<String> m = metrics.get(20, TimeUnit.SECONDS);
             assertEquals(200, m.statusCode());
             assertEquals(3, Exposition.parseText(m.body()).value("stream_processor_events_total", "outcome", "processed"));
-        }
-    }
-
-    /** Counts events; its result waits until released, with the windows held. */
-    private record Stalling(CountDownLatch inside, CountDownLatch release) implements Aggregation<long[]> {
-        @Override
-        public String name() {
-            return "slow";
-        }
-
-        @Override
-        public long[] createState() {
-            return new long[1];
-        }
-
-        @Override
-        public void accumulate(long[] state, EventView event) {
-            state[0]++;
-        }
-
-        @Override
-        public void merge(long[] target, long[] source) {
-            target[0] += source[0];
-        }
-
-        @Override
-        public void reset(long[] state) {
-            state[0] = 0;
-        }
-
-        @Override
-        public Object result(long[] merged) {
-            inside.countDown();
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return merged[0];
         }
     }
 }
