@@ -1,6 +1,7 @@
 package io.streamprocessor.transport.http;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,6 +52,12 @@ final class Admission {
     private long lastPassEnd = NONE;
     /** Written by the I/O thread only; read by the control loop too ({@link #shedding()}). */
     private volatile boolean overloaded;
+    /**
+     * When this thread last passed by here (a request, or the end of a pass), for {@link #shedding}: an
+     * overload is only known to end when the thread next has work, so one that has had none for a
+     * delay is not taken to be overloaded by others. Set lazily: one plain store per request.
+     */
+    private final AtomicLong lastSeen = new AtomicLong(Long.MIN_VALUE / 2);
     /** When events were last shed for the thread's lag. */
     private long lastShed;
     /** How long nothing must have been shed for an overload to end: the {@code Retry-After} time. */
@@ -106,13 +113,6 @@ final class Admission {
     boolean shedding() {
         return overloaded && nanoClock.getAsLong() - lastSeen.get() <= maxDelayNanos;
     }
-
-    /**
-     * When this thread last passed by here (a request, or the end of a pass), for {@link #shedding}: an
-     * overload is only known to end when the thread next has work, so one that has had none for a
-     * delay is not taken to be overloaded by others. Set lazily: one plain store per request.
-     */
-    private final java.util.concurrent.atomic.AtomicLong lastSeen = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
 
     /** A request carrying events has announced itself: null to read its body, else the 503 message. */
     String shedOnArrival() {

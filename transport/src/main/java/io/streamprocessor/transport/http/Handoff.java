@@ -30,8 +30,9 @@ import java.util.function.Consumer;
  * connection runs on two threads at once: deregistration runs as a task after the current read,
  * and nothing is read between it and the registration.
  *
- * <p>A request that moves while an answer of the same connection is still owed (pipelined
- * behind a query) is served on the control loop instead; the connection may move at a later
+ * <p>When {@code moves} says no to a request that carries events (for {@link HttpServer}: an
+ * answer of the same connection is still owed, as for a POST pipelined behind a query, or the
+ * events are to be shed at once), the control loop serves it; the connection may move at a later
  * head. One per connection on the control loop.
  */
 final class Handoff extends ChannelInboundHandlerAdapter {
