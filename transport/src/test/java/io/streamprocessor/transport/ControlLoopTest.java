@@ -6,7 +6,6 @@ import io.streamprocessor.transport.http.ServerSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -91,44 +90,6 @@ class ControlLoopTest {
             assertEquals(200, r.status(), r.body());
             assertTrue(r.body().contains("\"processed\":50"), r.body());
             assertEquals(50L, totalProcessed(s));
-        }
-    }
-
-    @Test
-    void aRequestShedAtItsHeadWithConnectionCloseHasItsBodyReadBeforeTheConnectionCloses() throws Exception {
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        // The stage waits on the first event, so a batch fills the small ring past 90% and what comes next is shed at its head.
-        try (TestServer s = TestServer.start(
-                StreamProcessor.builder().ringSize(1024)
-                    .addAggregation(new HoldingCount("held", HoldingCount.Where.FIRST_EVENT, inside, release)),
-                ServerSettings.builder().maxBatchEvents(1000))) {
-            CompletableFuture<TestServer.Reply> filling = s.sendAsync("POST", "/events/batch",
-                EventText.batch(EventText.events(1000, "click", "web", EventText.T0, 1)));
-            try {
-                assertTrue(inside.await(10, TimeUnit.SECONDS), "the first event never reached the aggregation");
-                TestServer.awaitTrue("the ring to fill", Duration.ofSeconds(10),
-                    () -> s.processor.ringUsed() * 10 > s.processor.ringCapacity() * 9L);
-                byte[] request = RawHttp.request("POST", "/events/batch",
-                    EventText.batch(EventText.events(200, "view", "app", EventText.T0, 2)), "Connection: close")
-                    .getBytes(StandardCharsets.UTF_8);
-                int half = indexOf(request, "\r\n\r\n") + 4 + 1000;
-                try (RawHttp c = new RawHttp(s.port())) {
-                    // The answer comes at the head, while the body is still on its way ...
-                    RawHttp.Response r = c.write(Arrays.copyOfRange(request, 0, half)).read();
-                    assertEquals(503, r.status(), r.body());
-                    assertTrue(r.header("retry-after") != null, "Retry-After: " + r);
-                    // ... and the connection stays open for the rest of it: closing with the client's bytes unread would
-                    // reset the connection, and a client that reads only after sending all of its body would lose the 503.
-                    assertTrue(!c.closedWithin(Duration.ofMillis(500)), "closed with the body half sent");
-                    c.write(Arrays.copyOfRange(request, half, request.length));
-                    assertTrue(c.closedWithin(Duration.ofSeconds(10)), "not closed once the body was read");
-                }
-            } finally {
-                release.countDown();
-            }
-            filling.get(20, TimeUnit.SECONDS).assertStatus(200);
-            assertEquals(1000L, totalProcessed(s), "nothing of the shed batch was taken");
         }
     }
 

@@ -76,12 +76,14 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                 // the rest of its upload. A client waiting for 100 Continue sends nothing more; the others' bodies
                 // are read and dropped, so the connection can go on.
                 boolean waitsToSend = HttpUtil.is100ContinueExpected(req);
-                boolean bodyFollows = !waitsToSend && !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
                 ctx.fireChannelRead(new RejectedRequest(HttpResponseStatus.SERVICE_UNAVAILABLE, shed,
-                    HttpUtil.isKeepAlive(req) && !waitsToSend, true, bodyFollows));
-                refusedForGood = waitsToSend;
-                skipping = bodyFollows;
+                    HttpUtil.isKeepAlive(req) && !waitsToSend, true));
+                if (waitsToSend) {
+                    refusedForGood = true;
+                } else {
+                    skipping = !(msg instanceof LastHttpContent);
+                }
                 return;
             }
         }
@@ -90,9 +92,6 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             if (skipping) {
                 content.release();
                 skipping = !last;
-                if (last) {
-                    ctx.fireUserEventTriggered(RejectedRequest.BODY_SKIPPED);
-                }
                 return;
             }
             received += content.content().readableBytes();
