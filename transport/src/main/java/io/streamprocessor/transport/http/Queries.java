@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -91,34 +92,15 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
         }
         StreamProcessor p = server.processor();
         long mark = readMark(ex);
-        if (!stats) {
-            WindowQuery selection = params.query();
-            List<WindowResult> inPlace;
-            try {
-                inPlace = server.isControlLoop(ex.executor()) && p.settings().aggregations().isEmpty() && p.reached(mark)
-                    ? p.aggregationsWithin(mark, selection, IN_PLACE_LOCK_WAIT_NANOS) : null;
-            } catch (RuntimeException e) {
-                ex.respond(failed(ex, "query", e));
-                return;
-            }
-            if (inPlace != null) {
-                ex.respond(aggregations(ex, inPlace));
-            } else {
-                offLoop(ex, "query", () -> aggregations(ex, selection == null ? p.aggregations(mark) : p.aggregations(mark, selection)));
-            }
-            return;
-        }
-        StatsSnapshot inPlace;
-        try {
-            inPlace = p.reached(mark) ? p.statsWithin(mark, IN_PLACE_LOCK_WAIT_NANOS) : null;
-        } catch (RuntimeException e) {
-            ex.respond(failed(ex, "query", e));
-            return;
-        }
-        if (inPlace != null) {
-            ex.respond(stats(ex, inPlace));
+        if (stats) {
+            inPlaceOrOffLoop(ex, "query", () -> p.reached(mark) ? p.statsWithin(mark, IN_PLACE_LOCK_WAIT_NANOS) : null,
+                () -> p.stats(mark), s -> stats(ex, s));
         } else {
-            offLoop(ex, "query", () -> stats(ex, p.stats(mark)));
+            WindowQuery selection = params.query();
+            boolean here = server.isControlLoop(ex.executor()) && p.settings().aggregations().isEmpty();
+            inPlaceOrOffLoop(ex, "query",
+                () -> here && p.reached(mark) ? p.aggregationsWithin(mark, selection, IN_PLACE_LOCK_WAIT_NANOS) : null,
+                () -> selection == null ? p.aggregations(mark) : p.aggregations(mark, selection), w -> aggregations(ex, w));
         }
     }
 
@@ -126,17 +108,28 @@ final class Queries extends ChannelInboundHandlerAdapter implements Exchange.Fin
     private void scrape(Exchange ex, String accept) {
         StreamProcessor p = server.processor();
         long mark = readMark(ex);
-        MetricsSnapshot inPlace;
+        inPlaceOrOffLoop(ex, "metrics", () -> p.reached(mark) ? p.metricsSnapshotWithin(mark, IN_PLACE_LOCK_WAIT_NANOS) : null,
+            () -> p.metricsSnapshot(mark), m -> scrape(ex, accept, m));
+    }
+
+    /**
+     * Answers with what {@code atOnce} gives on this event loop, or, when it gives null (it cannot
+     * be had without waiting), with what {@code waiting} gives on the query thread. A failure of
+     * either is a 503 for {@code what}.
+     */
+    private <T> void inPlaceOrOffLoop(Exchange ex, String what, Supplier<T> atOnce, Supplier<T> waiting,
+                                      Function<T, FullHttpResponse> answer) {
+        T now;
         try {
-            inPlace = p.reached(mark) ? p.metricsSnapshotWithin(mark, IN_PLACE_LOCK_WAIT_NANOS) : null;
+            now = atOnce.get();
         } catch (RuntimeException e) {
-            ex.respond(failed(ex, "metrics", e));
+            ex.respond(failed(ex, what, e));
             return;
         }
-        if (inPlace != null) {
-            ex.respond(orBusy(ex, "metrics", () -> scrape(ex, accept, inPlace)));
+        if (now != null) {
+            ex.respond(orBusy(ex, what, () -> answer.apply(now)));
         } else {
-            offLoop(ex, "metrics", () -> scrape(ex, accept, p.metricsSnapshot(mark)));
+            offLoop(ex, what, () -> answer.apply(waiting.get()));
         }
     }
 
