@@ -51,6 +51,34 @@ class ControlLoopTest {
     }
 
     @Test
+    void aNewClientIsShedAtOnceWhileTheIngestionLoopIsStuckWithAFullPipeline() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Inline, one I/O thread: a batch of 1,000 fills the small ring past 90%, and its thread waits in the aggregation.
+        try (TestServer s = TestServer.start(
+                StreamProcessor.builder().topology(Topology.INLINE).ringSize(1024)
+                    .addAggregation(new HoldingCount("held", HoldingCount.Where.FIRST_EVENT, inside, release)),
+                ServerSettings.builder().eventLoops(1).maxBatchEvents(1000))) {
+            CompletableFuture<TestServer.Reply> held = s.sendAsync("POST", "/events/batch",
+                EventText.batch(EventText.events(1000, "click", "web", EventText.T0, 1)));
+            assertTrue(inside.await(10, TimeUnit.SECONDS), "the batch never reached the aggregation");
+            try {
+                // Moved to the stuck thread first, it would wait there; the control loop turns it away itself.
+                try (RawHttp c = new RawHttp(s.port())) {
+                    RawHttp.Response r = c.write(RawHttp.request("POST", "/events",
+                        EventText.event("view", "app", EventText.T0, 2), "Connection: close")).read();
+                    assertEquals(503, r.status(), r.body());
+                    assertTrue(r.body().contains("over 90% full"), r.body());
+                }
+            } finally {
+                release.countDown();
+            }
+            held.get(20, TimeUnit.SECONDS).assertStatus(200);
+            assertEquals(1000L, totalProcessed(s), "nothing of the shed event was taken");
+        }
+    }
+
+    @Test
     void aConnectionMovedAtItsFirstEventsKeepsWhatFollowedInTheSameWriteInOrder() throws Exception {
         try (TestServer s = TestServer.start(); RawHttp c = new RawHttp(s.port())) {
             String batch = EventText.batch(EventText.events(3, "click", "web", EventText.T0, 1));
