@@ -16,14 +16,20 @@ public final class Interner {
     public static final int OVERFLOW = -1;
 
     private final int maxEntries;
-    private int[] table = new int[64]; // id + 1, 0 = empty
-    private long[] hashes = new long[32];
+    /**
+     * The hash table, four longs a slot so that a lookup reads one cache line: the hash, the bytes
+     * of a name of up to eight bytes as {@link Utf8#tail} packs them (0 for a longer one), and the
+     * length (high half) with id + 1 (low half; 0 = an empty slot); the fourth is unused.
+     */
+    private long[] slots = new long[64 * STRIDE];
+    private int mask = 63;
     private int[] offsets = new int[32];
-    private int[] lengths = new int[32];
     private byte[] arena = new byte[1024];
     private int arenaSize;
     private volatile String[] names = new String[32];
     private int size;
+
+    private static final int STRIDE = 4;
 
     public Interner(int maxEntries) {
         this.maxEntries = maxEntries;
@@ -31,38 +37,43 @@ public final class Interner {
 
     /** The id of the given bytes, interning them if new and there is room; {@link #OVERFLOW} otherwise. */
     public int intern(byte[] bytes, int offset, int length, long hash) {
-        int mask = table.length - 1;
+        long tail = length <= 8 ? Utf8.tail(bytes, offset, length) : 0L;
+        long[] t = slots;
         int i = (int) hash & mask;
         while (true) {
-            int entry = table[i];
-            if (entry == 0) {
+            int at = i * STRIDE;
+            long meta = t[at + 2];
+            if (meta == 0) {
                 break;
             }
-            int id = entry - 1;
-            if (hashes[id] == hash && lengths[id] == length
-                && Arrays.equals(arena, offsets[id], offsets[id] + length, bytes, offset, offset + length)) {
-                return id;
+            if (t[at] == hash && (int) (meta >>> 32) == length) {
+                int id = (int) meta - 1;
+                if (length <= 8 ? t[at + 1] == tail
+                    : Arrays.equals(arena, offsets[id], offsets[id] + length, bytes, offset, offset + length)) {
+                    return id;
+                }
             }
             i = (i + 1) & mask;
         }
         if (size == maxEntries) {
             return OVERFLOW;
         }
-        int id = add(bytes, offset, length, hash);
-        table[i] = id + 1;
-        if (size * 2 > table.length) {
+        int id = add(bytes, offset, length);
+        int at = i * STRIDE;
+        t[at] = hash;
+        t[at + 1] = tail;
+        t[at + 2] = ((long) length << 32) | (id + 1L);
+        if (size * 2 > mask + 1) {
             rehash();
         }
         return id;
     }
 
-    private int add(byte[] bytes, int offset, int length, long hash) {
+    private int add(byte[] bytes, int offset, int length) {
         int id = size;
-        if (id == hashes.length) {
+        if (id == offsets.length) {
             int capacity = id * 2;
-            hashes = Arrays.copyOf(hashes, capacity);
             offsets = Arrays.copyOf(offsets, capacity);
-            lengths = Arrays.copyOf(lengths, capacity);
             String[] grown = Arrays.copyOf(names, capacity);
             grown[id] = new String(bytes, offset, length, StandardCharsets.UTF_8);
             names = grown;
@@ -73,25 +84,29 @@ public final class Interner {
             arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaSize + length));
         }
         System.arraycopy(bytes, offset, arena, arenaSize, length);
-        hashes[id] = hash;
         offsets[id] = arenaSize;
-        lengths[id] = length;
         arenaSize += length;
         size++;
         return id;
     }
 
     private void rehash() {
-        int[] grown = new int[table.length * 2];
-        int mask = grown.length - 1;
-        for (int id = 0; id < size; id++) {
-            int i = (int) hashes[id] & mask;
-            while (grown[i] != 0) {
-                i = (i + 1) & mask;
+        long[] old = slots;
+        int capacity = (mask + 1) * 2;
+        long[] grown = new long[capacity * STRIDE];
+        int m = capacity - 1;
+        for (int from = 0; from < old.length; from += STRIDE) {
+            if (old[from + 2] == 0) {
+                continue;
             }
-            grown[i] = id + 1;
+            int i = (int) old[from] & m;
+            while (grown[i * STRIDE + 2] != 0) {
+                i = (i + 1) & m;
+            }
+            System.arraycopy(old, from, grown, i * STRIDE, STRIDE);
         }
-        table = grown;
+        slots = grown;
+        mask = m;
     }
 
     /** The text of an interned id. */

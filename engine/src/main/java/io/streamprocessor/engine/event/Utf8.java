@@ -113,24 +113,19 @@ public final class Utf8 {
 
     /**
      * A 64-bit hash of a byte range, for interning, distinct sets and sketches: eight bytes at a
-     * time (multiply, fold, rotate, the MurmurHash3 way), the tail byte by byte, then
-     * MurmurHash3's 64-bit finaliser so every input bit reaches every output bit.
+     * time (multiply, fold, rotate, the MurmurHash3 way), the last one to seven bytes as one more
+     * such block (zero-filled), then MurmurHash3's 64-bit finaliser so every input bit reaches
+     * every output bit. The length is in the seed, so zero bytes at the end still change the hash.
      */
     public static long hash64(byte[] bytes, int offset, int length) {
         long h = 0x9E3779B97F4A7C15L ^ (length * 0xff51afd7ed558ccdL);
         int i = offset;
         int end = offset + length;
         for (; i + 8 <= end; i += 8) {
-            long k = (long) LONGS.get(bytes, i);
-            k *= 0x87c37b91114253d5L;
-            k = Long.rotateLeft(k, 31);
-            k *= 0x4cf5ad432745937fL;
-            h ^= k;
-            h = Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+            h = block(h, (long) LONGS.get(bytes, i));
         }
-        for (; i < end; i++) {
-            h ^= bytes[i] & 0xFF;
-            h *= 0x100000001b3L;
+        if (i < end) {
+            h = block(h, tail(bytes, i, end - i));
         }
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
@@ -138,6 +133,33 @@ public final class Utf8 {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
+    }
+
+    private static long block(long h, long k) {
+        k *= 0x87c37b91114253d5L;
+        k = Long.rotateLeft(k, 31);
+        k *= 0x4cf5ad432745937fL;
+        h ^= k;
+        return Long.rotateLeft(h, 27) * 5 + 0x52dce729;
+    }
+
+    /**
+     * The {@code length} (0 to 8) bytes at {@code offset} as one little-endian long, zero-filled
+     * above them: one read of eight bytes when the array has them, else byte by byte. Two byte
+     * strings of the same length up to 8 are equal exactly when their tails are.
+     */
+    public static long tail(byte[] bytes, int offset, int length) {
+        if (length == 0) {
+            return 0L;
+        }
+        if (offset + 8 <= bytes.length) {
+            return (long) LONGS.get(bytes, offset) & (-1L >>> (64 - 8 * length));
+        }
+        long k = 0;
+        for (int j = length - 1; j >= 0; j--) {
+            k = (k << 8) | (bytes[offset + j] & 0xFF);
+        }
+        return k;
     }
 
     private static final java.lang.invoke.VarHandle LONGS =

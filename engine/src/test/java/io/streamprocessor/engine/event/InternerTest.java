@@ -36,6 +36,35 @@ class InternerTest {
     }
 
     @Test
+    void aShortNameAtTheEndOfItsArrayIsTheSameNameAsInTheMiddleOfAnother() {
+        // Up to eight bytes are read as one long when the array has eight bytes from the name's start,
+        // else byte by byte: both must give the same id, and the same hash.
+        Interner interner = new Interner(100);
+        byte[] atEnd = "xxsrc-123".getBytes(StandardCharsets.UTF_8);
+        byte[] inMiddle = "src-123 and then some more bytes".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Utf8.hash64(atEnd, 2, 7), Utf8.hash64(inMiddle, 0, 7));
+        int id = interner.intern(atEnd, 2, 7, Utf8.hash64(atEnd, 2, 7));
+        assertEquals(id, interner.intern(inMiddle, 0, 7, Utf8.hash64(inMiddle, 0, 7)));
+        assertEquals(1, interner.size());
+        assertEquals("src-123", interner.name(id));
+    }
+
+    @Test
+    void namesThatDifferOnlyInTheirLastByteOrInTrailingZerosAreDifferent() {
+        Interner interner = new Interner(100);
+        String[] names = {"src-1231", "src-1232", "src-123", "src-123\0", "a", "a\0", "\0", "", "sixteen-bytes-01", "sixteen-bytes-02"};
+        Map<String, Integer> ids = new HashMap<>();
+        for (String n : names) {
+            ids.put(n, intern(interner, n));
+        }
+        assertEquals(names.length, interner.size());
+        for (String n : names) {
+            assertEquals(ids.get(n), intern(interner, n), n);
+            assertEquals(n, interner.name(ids.get(n)));
+        }
+    }
+
+    @Test
     void nameRoundTripsIncludingNonAscii() {
         Interner interner = new Interner(100);
         for (String s : new String[] {"", "a", "capteur-é", "传感器", "emoji-\uD83D\uDE80"}) {
