@@ -12,7 +12,18 @@ import io.streamprocessor.engine.stats.Counter;
  * the event processed, as its sinks may already have it.
  */
 final class StageHandler implements EventHandler<Slot> {
+    private static final int VALIDATE = 0;
+    private static final int FILTER = 1;
+    private static final int TRANSFORM = 2;
+    private static final int WINDOW = 3;
+    private static final int SINK = 4;
+    private static final int JOURNAL = 5;
+    private static final int COMPLETION = 6;
+    private static final int OTHER = 7;
+
     private final Stage[] stages;
+    /** Each stage's class, as one of the constants above, so that {@link #run} calls it directly. */
+    private final int[] kinds;
     private final ErrorHandler errors;
     /** Events this handler rejected because a stage threw on them. */
     final Counter failed = new Counter();
@@ -20,6 +31,47 @@ final class StageHandler implements EventHandler<Slot> {
     StageHandler(ErrorHandler errors, Stage... stages) {
         this.stages = stages;
         this.errors = errors;
+        this.kinds = new int[stages.length];
+        for (int i = 0; i < stages.length; i++) {
+            kinds[i] = kind(stages[i]);
+        }
+    }
+
+    private static int kind(Stage s) {
+        if (s instanceof ValidateStage) {
+            return VALIDATE;
+        } else if (s instanceof FilterStage) {
+            return FILTER;
+        } else if (s instanceof TransformStage) {
+            return TRANSFORM;
+        } else if (s instanceof WindowStage) {
+            return WINDOW;
+        } else if (s instanceof SinkStage) {
+            return SINK;
+        } else if (s instanceof JournalStage) {
+            return JOURNAL;
+        } else if (s instanceof CompletionStage) {
+            return COMPLETION;
+        }
+        return OTHER;
+    }
+
+    /**
+     * Runs one stage on one event. A call through {@link Stage} from one loop over five or six
+     * classes dispatches through the interface's table on every call (about a tenth of the stage
+     * thread's time with one thread for all stages); a call per class is direct and can be inlined.
+     */
+    private static void run(Stage s, int kind, Slot slot, long sequence) {
+        switch (kind) {
+            case VALIDATE -> ((ValidateStage) s).onEvent(slot, sequence);
+            case FILTER -> ((FilterStage) s).onEvent(slot, sequence);
+            case TRANSFORM -> ((TransformStage) s).onEvent(slot, sequence);
+            case WINDOW -> ((WindowStage) s).onEvent(slot, sequence);
+            case SINK -> ((SinkStage) s).onEvent(slot, sequence);
+            case JOURNAL -> ((JournalStage) s).onEvent(slot, sequence);
+            case COMPLETION -> ((CompletionStage) s).onEvent(slot, sequence);
+            default -> s.onEvent(slot, sequence);
+        }
     }
 
     @Override
@@ -32,9 +84,10 @@ final class StageHandler implements EventHandler<Slot> {
     @Override
     public void onEvent(Slot slot, long sequence, boolean endOfBatch) {
         if (!slot.isVoid) {
-            for (Stage s : stages) {
+            for (int i = 0; i < stages.length; i++) {
+                Stage s = stages[i];
                 try {
-                    s.onEvent(slot, sequence);
+                    run(s, kinds[i], slot, sequence);
                 } catch (Throwable t) {
                     if (s.decidesVerdict() && slot.verdict == Outcome.PENDING) {
                         slot.event.writer().reject(Rejection.PIPELINE_ERROR);
