@@ -16,7 +16,8 @@ import java.util.Locale;
  * final query), bytes allocated per event by all of the JVM's threads, the ratio to the loop, the
  * bytes per event the producer thread alone allocated, the CPU time per event of all threads, and
  * that of all threads but the producer (the engine's stage threads; the producer's own CPU time
- * includes its yielding while the ring is full).
+ * includes its yielding while the ring is full), and the core-to-core hand-off time measured just
+ * before the run ({@link CoreHandoff}), which says which of the machine's two states it ran in.
  *
  * <pre>
  *   java -cp perf/target/benchmarks.jar io.streamprocessor.perf.engine.PeerBench \
@@ -62,10 +63,10 @@ public final class PeerBench {
             + byDefault + ", batches of " + PeerIngest.BATCH + ", a ring of " + ring + " slots, warm-up runs of " + warmup
             + " events for at least " + warmupSeconds + " s per configuration");
         List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "| %4s | %-24s | %10s | %7s | %12s | %10s | %13s | %16s | %12s | %15s |",
+        rows.add(String.format(Locale.ROOT, "| %4s | %-24s | %10s | %7s | %12s | %10s | %13s | %16s | %12s | %15s | %11s |",
             "W/S", "run", "N", "windows", "events/s", "B/event", "engine/loop", "producer B/event", "CPU ns/event",
-            "stages CPU ns/e"));
-        rows.add("|-----:|:-------------------------|-----------:|--------:|-------------:|-----------:|--------------:|-----------------:|-------------:|----------------:|");
+            "stages CPU ns/e", "hand-off ns"));
+        rows.add("|-----:|:-------------------------|-----------:|--------:|-------------:|-----------:|--------------:|-----------------:|-------------:|----------------:|------------:|");
         System.out.println(rows.get(0));
         System.out.println(rows.get(1));
         for (long slide : SLIDES) {
@@ -81,12 +82,13 @@ public final class PeerBench {
             long bytes = cost.bytes();
             long cpu = cost.cpuNanos();
             double loopRate = n * 1e9 / nanos;
-            print(ws, "plain loop", n, windows, loopRate, (double) bytes / n, "", "", (double) cpu / n, "");
+            print(ws, "plain loop", n, windows, loopRate, (double) bytes / n, "", "", (double) cpu / n, "", "");
             // the engine's windows are checked against the loop's over the same events
             PeerLoop reference = n == events ? loop : new PeerLoop(SIZE, slide).run(events);
             long engineWarmup = Math.min(warmup, events);
             for (Topology t : Topology.values()) {
                 warmUp(warmupSeconds, () -> PeerEngineRun.run(t, slide, engineWarmup, ring));
+                double handoff = CoreHandoff.measureNanos();
                 PeerEngineRun.Result r = PeerEngineRun.run(t, slide, events, ring);
                 String difference = PeerCheck.difference(r.windows(), reference);
                 if (difference != null) {
@@ -98,16 +100,17 @@ public final class PeerBench {
                     (double) r.allocatedBytes() / events, String.format(Locale.ROOT, "%.2fx", rate / loopRate),
                     String.format(Locale.ROOT, "%,.1f", (double) r.producerBytes() / events),
                     (double) r.cpuNanos() / events,
-                    String.format(Locale.ROOT, "%,.0f", (double) (r.cpuNanos() - r.producerCpuNanos()) / events));
+                    String.format(Locale.ROOT, "%,.0f", (double) (r.cpuNanos() - r.producerCpuNanos()) / events),
+                    String.format(Locale.ROOT, "%.0f", handoff));
             }
         }
         System.err.println("peer bench: every engine run gave the loop's windows");
     }
 
     private static void print(int ws, String run, long n, int windows, double rate, double bytesPerEvent, String ratio,
-                              String producer, double cpuPerEvent, String stagesCpu) {
-        System.out.println(String.format(Locale.ROOT, "| %4d | %-24s | %,10d | %7d | %,12.0f | %,10.1f | %13s | %16s | %12.0f | %15s |",
-            ws, run, n, windows, rate, bytesPerEvent, ratio, producer, cpuPerEvent, stagesCpu));
+                              String producer, double cpuPerEvent, String stagesCpu, String handoff) {
+        System.out.println(String.format(Locale.ROOT, "| %4d | %-24s | %,10d | %7d | %,12.0f | %,10.1f | %13s | %16s | %12.0f | %15s | %11s |",
+            ws, run, n, windows, rate, bytesPerEvent, ratio, producer, cpuPerEvent, stagesCpu, handoff));
     }
 
     /** Runs {@code run} again and again until {@code seconds} have passed (at least once): the JIT's warm-up. */
