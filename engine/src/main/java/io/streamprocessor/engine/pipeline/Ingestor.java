@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.streamprocessor.engine.event.EventWriter;
 
 import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A producer's handle on the ring: claim {@code n} slots at once without blocking, write the
@@ -19,22 +20,27 @@ import java.time.Clock;
  *
  * <p>Not thread-safe: one per producer thread (the ring itself takes many producers). Between
  * {@link #claim} and {@link #publish}/{@link #publishVoid} the claimed slots hold back every
- * stage, so that window must be short and must always end in one of the two.
+ * stage, so that window must be short, must always end in one of the two, on the thread that
+ * claimed. With {@link ProcessorSettings#singleProducer()} the window is also a turn that other
+ * producers wait for, and a thread may hold one claim at a time, of all its ingestors.
  */
 public final class Ingestor {
     private final RingBuffer<Slot> ring;
     private final StreamProcessor processor;
     private final Clock clock;
+    /** The processor's producers' lock when its ring has a single-producer sequencer; null otherwise. */
+    private final ReentrantLock turn;
     private long lo;
     private long hi = -1;
     private int claimed;
     private static final String FULL = "pipeline full, retry later";
     private String refusal;
 
-    Ingestor(RingBuffer<Slot> ring, StreamProcessor processor, Clock clock) {
+    Ingestor(RingBuffer<Slot> ring, StreamProcessor processor, Clock clock, ReentrantLock turn) {
         this.ring = ring;
         this.processor = processor;
         this.clock = clock;
+        this.turn = turn;
     }
 
     /**
@@ -42,7 +48,8 @@ public final class Ingestor {
      * for fire-and-forget). Returns false at once, claiming nothing, when the ring has fewer than
      * {@code n} free slots or the processor is not running.
      *
-     * @throws IllegalStateException when the previous claim was not published
+     * @throws IllegalStateException when the previous claim was not published, or, with a
+     *                               single-producer ring, when this thread holds a claim of another ingestor
      */
     public boolean claim(int n, IngestRequest request) {
         return claim(n, request, System.nanoTime());
@@ -71,9 +78,17 @@ public final class Ingestor {
             processor.backpressure().refused(refusal);
             return false;
         }
+        if (turn != null) {
+            if (turn.isHeldByCurrentThread()) {
+                // Publishing the later claim first would publish the earlier one's unwritten slots.
+                throw new IllegalStateException("this thread holds an unpublished claim of another ingestor");
+            }
+            turn.lock();
+        }
         try {
             hi = ring.tryNext(n);
         } catch (InsufficientCapacityException e) {
+            endTurn();
             refusal = FULL;
             processor.backpressure().refused(refusal);
             return false;
@@ -118,7 +133,14 @@ public final class Ingestor {
         }
         claimed = 0;
         ring.publish(lo, hi);
+        endTurn();
         processor.afterPublish();
+    }
+
+    private void endTurn() {
+        if (turn != null) {
+            turn.unlock();
+        }
     }
 
     /** Publishes the claimed slots as void: every stage skips them and no request is completed. */
@@ -131,6 +153,7 @@ public final class Ingestor {
         }
         claimed = 0;
         ring.publish(lo, hi);
+        endTurn();
         processor.afterPublish();
     }
 }

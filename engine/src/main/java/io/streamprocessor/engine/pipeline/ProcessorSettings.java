@@ -30,6 +30,10 @@ import java.util.function.Consumer;
  *                      by default logged through SLF4J ({@link Notices#log()})
  * @param maxStageBatch most events a stage handler takes before its end-of-batch work (publishing
  *                      counters, flushing sinks, releasing the window lock); not the HTTP batch
+ * @param singleProducer true when one thread does nearly all the publishing (the server with one
+ *                      I/O thread): the ring then takes Disruptor's single-producer sequencer, and
+ *                      the claims of any other thread wait their turn behind a lock; false (the
+ *                      default) for several threads publishing at once
  */
 public record ProcessorSettings(
     WindowSpec window,
@@ -58,7 +62,8 @@ public record ProcessorSettings(
     Clock clock,
     ErrorHandler errorHandler,
     JournalSettings journal,
-    Notices notices) {
+    Notices notices,
+    boolean singleProducer) {
 
     /**
      * Heap one ring slot takes before any event has been written into it, in bytes: the
@@ -110,6 +115,7 @@ public record ProcessorSettings(
         private ErrorHandler errorHandler = new LoggingErrorHandler();
         private JournalSettings journal;
         private Notices notices = Notices.log();
+        private boolean singleProducer;
 
         Builder() {
         }
@@ -307,6 +313,20 @@ public record ProcessorSettings(
             return notices(Notices.lines(java.util.Objects.requireNonNull(lines, "notices")));
         }
 
+        /**
+         * Whether one thread does nearly all the publishing. With true, the ring uses Disruptor's
+         * single-producer sequencer: no compare-and-swap per claim for the producer, no per-slot
+         * availability flags for the stage threads to scan (about a fifth more events a second in
+         * the peer bench, perf/RESULTS.md). Any thread may still publish: a lock, uncontended when
+         * one thread publishes, orders claims from their claim to their publish, so other threads
+         * wait while one writes its claimed slots. Hence false (the default) when several threads
+         * publish at once.
+         */
+        public Builder singleProducer(boolean singleProducer) {
+            this.singleProducer = singleProducer;
+            return this;
+        }
+
         public ProcessorSettings settings() {
             WindowSpec spec = new WindowSpec(windowSize, windowSlide, retention);
             int cores = Runtime.getRuntime().availableProcessors();
@@ -317,7 +337,7 @@ public record ProcessorSettings(
                 valuePath, maxFutureSkewMillis, unknownFields, maxDepth, maxFields, maxDataTokens, maxDataBytes,
                 typesPerWindow, maxTypes, maxSources, maxMetricKeys, exactDistinctSources, sourceGroupsPerWindow,
                 List.copyOf(filters), List.copyOf(transforms), List.copyOf(sinks), List.copyOf(aggregations),
-                clock, errorHandler, journal, notices);
+                clock, errorHandler, journal, notices, singleProducer);
         }
 
         /** Checks the settings and builds the processor (not yet started). */

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embeddable processor: a Disruptor ring of pre-allocated event slots and the handler
@@ -56,6 +58,11 @@ public final class StreamProcessor implements AutoCloseable {
     /** Null unless {@link Topology#INLINE}. */
     private final InlineDrainer inline;
     private final RingBuffer<Slot> ring;
+    /**
+     * With {@link ProcessorSettings#singleProducer()}: held by a producer from its claim to its
+     * publish, so that the single-producer sequencer sees one producer at a time; null otherwise.
+     */
+    private final ReentrantLock producerTurn;
     private final Interner types;
     private final Interner sources;
     private final ValidateStage validate;
@@ -82,6 +89,7 @@ public final class StreamProcessor implements AutoCloseable {
 
     StreamProcessor(ProcessorSettings s) {
         this.settings = s;
+        this.producerTurn = s.singleProducer() ? new ReentrantLock() : null;
         int instance = INSTANCES.incrementAndGet();
         String name = "sp" + instance;
         this.name = name;
@@ -121,7 +129,7 @@ public final class StreamProcessor implements AutoCloseable {
         ErrorHandler errors = s.errorHandler();
         if (s.topology() == Topology.INLINE) {
             this.disruptor = null;
-            this.ring = RingBuffer.createMultiProducer(
+            this.ring = RingBuffer.create(s.singleProducer() ? ProducerType.SINGLE : ProducerType.MULTI,
                 () -> new Slot(valuePath, s.maxDataTokens(), s.maxDataBytes()), s.ringSize(),
                 s.waitStrategy().create());
             StageHandler all = new StageHandler(errors, chain(new Stage[] {validate, filter, transform, window}, delivery, completion));
@@ -139,7 +147,7 @@ public final class StreamProcessor implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             },
-            ProducerType.MULTI,
+            s.singleProducer() ? ProducerType.SINGLE : ProducerType.MULTI,
             s.waitStrategy().create());
         switch (s.topology()) {
             case SINGLE -> disruptor.handleEventsWith(
@@ -325,14 +333,24 @@ public final class StreamProcessor implements AutoCloseable {
      * the journal moves on at batch ends. Skipped when the ring is full (batches are ending anyway).
      */
     private void endABatch() {
-        long seq;
-        try {
-            seq = ring.tryNext();
-        } catch (com.lmax.disruptor.InsufficientCapacityException e) {
-            return;
+        Lock turn = producerTurn;
+        if (turn != null && !turn.tryLock()) {
+            return; // a producer is publishing: batches are ending anyway
         }
-        ring.get(seq).markVoid();
-        ring.publish(seq);
+        try {
+            long seq;
+            try {
+                seq = ring.tryNext();
+            } catch (com.lmax.disruptor.InsufficientCapacityException e) {
+                return;
+            }
+            ring.get(seq).markVoid();
+            ring.publish(seq);
+        } finally {
+            if (turn != null) {
+                turn.unlock();
+            }
+        }
         afterPublish();
     }
 
@@ -383,7 +401,7 @@ public final class StreamProcessor implements AutoCloseable {
 
     /** A new producer handle; give each producing thread its own. */
     public Ingestor newIngestor() {
-        return new Ingestor(ring, this, settings.clock());
+        return new Ingestor(ring, this, settings.clock(), producerTurn);
     }
 
     public ProcessorSettings settings() {

@@ -26,6 +26,7 @@ import static io.streamprocessor.engine.pipeline.Events.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StreamProcessorTest {
@@ -70,6 +71,36 @@ class StreamProcessorTest {
     @ParameterizedTest
     @EnumSource(Topology.class)
     void severalProducersLoseNothingAndCountNothingTwice(Topology topology) throws Exception {
+        severalProducers(topology, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Topology.class)
+    void severalProducersTakeTurnsOnARingBuiltForOne(Topology topology) throws Exception {
+        // A single-producer ring that several threads publish to anyway (the server's control loop and
+        // journal beside its one I/O thread): a lock gives them turns, so nothing is lost or doubled.
+        severalProducers(topology, true);
+    }
+
+    @Test
+    void onARingBuiltForOneProducerAThreadHoldsOneClaimAtATime() {
+        try (StreamProcessor p = StreamProcessor.builder().singleProducer(true).ringSize(64).build().start()) {
+            Ingestor first = p.newIngestor();
+            Ingestor second = p.newIngestor();
+            assertTrue(first.claim(2, null));
+            // Publishing the second claim first would publish the first's unwritten slots.
+            assertThrows(IllegalStateException.class, () -> second.claim(1, null));
+            write(first.slot(0), "a", "s", T0, 1.0);
+            write(first.slot(1), "a", "s", T0, 2.0);
+            first.publish();
+            assertTrue(second.claim(1, null));
+            write(second.slot(0), "a", "s", T0, 3.0);
+            second.publish();
+            assertEquals(3, p.stats().totalProcessed());
+        }
+    }
+
+    private void severalProducers(Topology topology, boolean singleProducer) throws Exception {
         int producers = 4;
         int perProducer = 20_000;
         Map<String, Integer> deliveries = new HashMap<>();
@@ -86,6 +117,7 @@ class StreamProcessorTest {
         };
         try (StreamProcessor p = StreamProcessor.builder()
             .topology(topology)
+            .singleProducer(singleProducer)
             .ringSize(1024)
             .window(Duration.ofSeconds(10), Duration.ofSeconds(10))
             .retention(Duration.ofDays(1))
