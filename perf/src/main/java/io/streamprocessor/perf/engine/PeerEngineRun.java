@@ -12,7 +12,8 @@ import java.util.List;
  * Runs {@link PeerWorkload} through a {@link StreamProcessor} by its public embedding API only:
  * builder, {@link Ingestor#claim}, the slots' writers, {@link Ingestor#publish}, then one query
  * of all windows. Journal off; retention keeps every window of the run. One producer, the
- * calling thread, claiming {@value PeerIngest#BATCH} slots at a time as the HTTP batch decoder does and
+ * calling thread, so the ring is built for a single producer (as the server builds it with one
+ * I/O thread), claiming {@value PeerIngest#BATCH} slots at a time as the HTTP batch decoder does and
  * spinning (yielding) while the ring is full.
  */
 public final class PeerEngineRun {
@@ -46,6 +47,7 @@ public final class PeerEngineRun {
         long size = 60_000;
         try (StreamProcessor p = StreamProcessor.builder()
                 .topology(topology)
+                .singleProducer(true)
                 .ringSize(ringSize)
                 .window(Duration.ofMillis(size), Duration.ofMillis(slideMillis))
                 .retention(Duration.ofMillis(PeerWorkload.spanMillis(n) + size))

@@ -1,6 +1,7 @@
 package io.streamprocessor.perf.engine;
 
 import io.streamprocessor.engine.pipeline.Ingestor;
+import io.streamprocessor.engine.pipeline.ProcessorSettings;
 import io.streamprocessor.engine.pipeline.StreamProcessor;
 import io.streamprocessor.engine.pipeline.Topology;
 
@@ -20,7 +21,8 @@ import java.util.Arrays;
  *
  * <pre>
  * java -Xms2g -Xmx2g -XX:+UseSerialGC -cp other-build.jar:perf/target/benchmarks.jar \
- *     io.streamprocessor.perf.engine.PeerRepeat [--topology SINGLE|loop] [--ws 1] [--events 3000000] [--runs 10]
+ *     io.streamprocessor.perf.engine.PeerRepeat [--topology SINGLE|loop] [--ws 1] [--events 3000000] [--runs 10] \
+ *         [--single-producer false]
  * </pre>
  */
 public final class PeerRepeat {
@@ -33,6 +35,7 @@ public final class PeerRepeat {
         long ws = 1;
         long events = 3_000_000;
         int runs = 10;
+        boolean singleProducer = false;
         for (int a = 0; a < args.length; a += 2) {
             if (a + 1 >= args.length) {
                 usage("option " + args[a] + " needs a value");
@@ -47,6 +50,7 @@ public final class PeerRepeat {
                     case "--ws" -> ws = Long.parseLong(v);
                     case "--events" -> events = Long.parseLong(v);
                     case "--runs" -> runs = Integer.parseInt(v);
+                    case "--single-producer" -> singleProducer = parseBoolean(v);
                     default -> usage("unknown option " + args[a]);
                 }
             } catch (IllegalArgumentException e) {
@@ -69,7 +73,7 @@ public final class PeerRepeat {
                     (double) cost.cpuNanos() / events, windows);
                 continue;
             }
-            rates[r] = engineRun(r + 1, topology, slideMillis, events);
+            rates[r] = engineRun(r + 1, topology, slideMillis, events, singleProducer);
         }
         double[] measured = Arrays.copyOfRange(rates, runs / 2, runs);
         Arrays.sort(measured);
@@ -79,8 +83,12 @@ public final class PeerRepeat {
     }
 
     /** One run through the public API only, so that another build's engine can run it; returns events/s. */
-    private static double engineRun(int run, Topology topology, long slideMillis, long n) {
-        try (StreamProcessor p = StreamProcessor.builder()
+    private static double engineRun(int run, Topology topology, long slideMillis, long n, boolean singleProducer) {
+        ProcessorSettings.Builder b = StreamProcessor.builder();
+        if (singleProducer) {
+            b.singleProducer(true); // not called otherwise, so that builds without the option still run this
+        }
+        try (StreamProcessor p = b
                 .topology(topology)
                 .window(Duration.ofMillis(60_000), Duration.ofMillis(slideMillis))
                 .retention(Duration.ofMillis(PeerWorkload.spanMillis(n) + 60_000))
@@ -100,9 +108,16 @@ public final class PeerRepeat {
         }
     }
 
+    private static boolean parseBoolean(String v) {
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(v);
+        }
+        return v.equals("true");
+    }
+
     private static void usage(String problem) {
         System.err.println("peer repeat: " + problem);
-        System.err.println("usage: PeerRepeat [--topology SINGLE|loop] [--ws 1] [--events 3000000] [--runs 10]");
+        System.err.println("usage: PeerRepeat [--topology SINGLE|loop] [--ws 1] [--events 3000000] [--runs 10] [--single-producer false]");
         System.exit(2);
     }
 }
