@@ -143,9 +143,7 @@ public final class Main {
         throws InterruptedException, UnknownHostException {
         ServerSettings settings = ServerSettings.from(config.settings());
         InetAddress.getByName(settings.host());
-        // With one I/O thread nearly every event is published by it: the ring can skip the
-        // multi-producer protocol (the control loop and the journal then wait their turn).
-        StreamProcessor processor = config.processorBuilder().singleProducer(settings.effectiveEventLoops() == 1).build();
+        StreamProcessor processor = config.processorBuilder().build();
         HttpServer server;
         try {
             server = HttpServer.start(processor, settings);

@@ -56,11 +56,9 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ProcessorSettings.Builder builder, ServerSettings.Builder settings) {
-        ServerSettings server = settings.host("127.0.0.1").port(0).build();
-        // As the launcher builds it (Main.serve): with one I/O thread, a ring built for one producer.
-        StreamProcessor p = builder.singleProducer(server.effectiveEventLoops() == 1).build().start();
+        StreamProcessor p = builder.build().start();
         try {
-            return new TestServer(p, HttpServer.start(p, server));
+            return new TestServer(p, HttpServer.start(p, settings.host("127.0.0.1").port(0).build()));
         } catch (InterruptedException e) {
             p.close();
             Thread.currentThread().interrupt();
