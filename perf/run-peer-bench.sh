@@ -3,7 +3,8 @@
 # off) against a plain single-threaded per-window loop, at W/S 1, 6 and 60, interleaved in one JVM.
 # Every engine run is checked against the loop's windows (exit 1 on a difference). Prints the
 # table that perf/RESULTS.md records (events/s, bytes/event, ratio to the loop, N, CPU time per
-# event of all threads and of the stage threads) on stdout,
+# event of all threads and of the stage threads, and the core-to-core hand-off time measured just
+# before each engine run: this machine has a fast and a slow state, see CoreHandoff) on stdout,
 # and keeps it with the load average in perf/results/peer.log. A few minutes on 2 cores.
 #
 #   perf/run-peer-bench.sh                                  # 5 M events; the loop 1 M at W/S 60; about 6 minutes
