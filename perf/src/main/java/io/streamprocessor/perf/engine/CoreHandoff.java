@@ -8,9 +8,10 @@ package io.streamprocessor.perf.engine;
  *
  * <p>Why a bench needs it: on the shared 2-core machine this project is measured on, this figure
  * moves between two states for minutes at a time: 50–80 ns (25 ns for a bare two-line spin) and
- * 210–230 ns, presumably the host moving the virtual cores. In the slow state a producer and a stage
- * thread run at about half their rate while a single thread does not notice (perf/RESULTS.md, "Two machines in one"). Printed beside each
- * result, it says which state the result was measured in.
+ * 210–230 ns, presumably the host moving the virtual cores. In the slow state a producer and a
+ * stage thread run at about half their rate while a single thread does not notice
+ * (perf/RESULTS.md, "Two machines in one"). Printed beside each result, it says which state the
+ * result was measured in.
  *
  * <pre>
  *   java -cp perf/target/benchmarks.jar io.streamprocessor.perf.engine.CoreHandoff [passes]
@@ -18,7 +19,7 @@ package io.streamprocessor.perf.engine;
  */
 public final class CoreHandoff {
     private static final long DEFAULT_PASSES = 1_000_000;
-    /** The counter passed back and forth: one measurement at a time (the methods are synchronized). */
+    /** The counter passed back and forth: one measurement at a time ({@link #measureNanos(long)} is synchronized). */
     private static volatile long ball;
 
     private CoreHandoff() {
@@ -28,7 +29,7 @@ public final class CoreHandoff {
      * The mean time of one pass over {@code passes} passes (at least 2), in nanoseconds, after as
      * many passes again not counted (the JIT's warm-up).
      */
-    public static double measureNanos(long passes) {
+    public static synchronized double measureNanos(long passes) {
         run(passes);
         return run(passes);
     }
