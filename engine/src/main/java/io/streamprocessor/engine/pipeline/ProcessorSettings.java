@@ -31,9 +31,9 @@ import java.util.function.Consumer;
  * @param maxStageBatch most events a stage handler takes before its end-of-batch work (publishing
  *                      counters, flushing sinks, releasing the window lock); not the HTTP batch
  * @param singleProducer true when one thread does nearly all the publishing (an embedder's one
- *                      producer thread; the server keeps false): the ring then takes Disruptor's single-producer sequencer, and
- *                      the claims of any other thread wait their turn behind a lock; false (the
- *                      default) for several threads publishing at once
+ *                      producer thread; the server keeps false): the ring then takes Disruptor's
+ *                      single-producer sequencer, and the claims of any other thread wait their turn
+ *                      behind a lock; false (the default) for several threads publishing at once
  */
 public record ProcessorSettings(
     WindowSpec window,
