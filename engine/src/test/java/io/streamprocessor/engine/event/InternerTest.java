@@ -111,10 +111,12 @@ class InternerTest {
     void differentBytesWithTheSameHashGetDifferentIds() {
         Interner interner = new Interner(1_000);
         Map<String, Integer> ids = new HashMap<>();
-        // every entry in one probe chain, across several rehashes
+        // every entry in one probe chain, across several rehashes; short names (compared as one long)
+        // and names longer than eight bytes (compared in the arena), so only the bytes tell them apart
         for (int i = 0; i < 300; i++) {
-            byte[] b = ("k" + i).getBytes(StandardCharsets.UTF_8);
-            ids.put("k" + i, interner.intern(b, 0, b.length, 42L));
+            String name = i % 2 == 0 ? "k" + i : "a-longer-name-" + i;
+            byte[] b = name.getBytes(StandardCharsets.UTF_8);
+            ids.put(name, interner.intern(b, 0, b.length, 42L));
         }
         assertEquals(300, ids.values().stream().distinct().count());
         for (Map.Entry<String, Integer> e : ids.entrySet()) {
